@@ -1,0 +1,29 @@
+"""Composition of the command-line application."""
+
+from __future__ import annotations
+
+import typer
+
+
+def build_app() -> typer.Typer:
+    from . import conflicts, serve
+
+    app = typer.Typer(
+        name="deconflict",
+        help="Joint deconfliction: declare 4D operations, find conflicts, keep a signed record.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(_root)
+    app.command("conflicts")(conflicts.conflicts_command)
+    app.command("serve")(serve.serve_command)
+    return app
+
+
+def _root() -> None:
+    """Joint deconfliction between independent parties sharing a theatre."""
+
+
+def main() -> None:
+    build_app()()

@@ -1,0 +1,30 @@
+"""Shared helpers for printing from commands: one console, one error style."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from ..domain.errors import DomainError
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_BAD_INPUT = 2
+
+
+def console() -> Console:
+    return Console(highlight=False)
+
+
+def fail(error: DomainError | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print a one-line error to stderr and exit; never a traceback."""
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {error}", markup=True)
+    raise typer.Exit(code)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,120 @@
+"""Altitude bands and references.
+
+Inside the model every altitude is metres above the WGS84 ellipsoid (``W84``).
+Declared bands may also be given as
+
+- ``MSL`` in metres or feet: orthometric height over the EGM96 geoid. The geoid
+  is a port (:class:`Geoid`); the adapter reads Debian's ``egm96_15.gtx`` grid.
+- ``FL``: flight levels, hundreds of feet of pressure altitude in the ICAO
+  standard atmosphere (QNH 1013.25 hPa), taken as height above MSL. This is
+  **approximate**: the true height of a flight level moves with the weather by
+  hundreds of feet.
+
+Because the geoid undulates across a footprint, a converted band is widened to
+hold at every vertex: the lower bound uses the lowest undulation, the upper
+bound the highest. The declared band is kept for display.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from .errors import InvalidInput
+from .units import METRES_PER_FOOT
+
+__all__ = [
+    "AltitudeBand",
+    "AltitudeRef",
+    "AltitudeSpec",
+    "AltitudeUnit",
+    "Geoid",
+    "band_in_w84",
+    "flight_level_to_msl_m",
+]
+
+FEET_PER_FLIGHT_LEVEL = 100.0
+
+
+class AltitudeRef(StrEnum):
+    W84 = "W84"
+    MSL = "MSL"
+    FL = "FL"
+
+
+class AltitudeUnit(StrEnum):
+    M = "m"
+    FT = "ft"
+
+
+class Geoid(Protocol):
+    """Height of the geoid above the WGS84 ellipsoid, metres, at lon/lat degrees."""
+
+    def undulation_m(self, lons: Sequence[float], lats: Sequence[float]) -> Sequence[float]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AltitudeSpec:
+    """A band exactly as declared: the numbers, their reference and unit."""
+
+    lower: float
+    upper: float
+    ref: AltitudeRef
+    units: AltitudeUnit = AltitudeUnit.M
+
+
+@dataclass(frozen=True, slots=True)
+class AltitudeBand:
+    """A closed band [lower_m, upper_m] above the WGS84 ellipsoid."""
+
+    lower_m: float
+    upper_m: float
+    declared: AltitudeSpec | None = None
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.lower_m) and math.isfinite(self.upper_m)):
+            raise InvalidInput("altitude must be a finite number", field="alt_lower")
+        if not self.lower_m < self.upper_m:
+            raise InvalidInput("alt_upper must be above alt_lower", field="alt_upper")
+
+    def gap_m(self, other: AltitudeBand) -> float:
+        """Vertical gap to ``other``: negative when they overlap (minus the overlap depth)."""
+        return max(self.lower_m, other.lower_m) - min(self.upper_m, other.upper_m)
+
+
+def flight_level_to_msl_m(flight_level: float) -> float:
+    """Approximate height above MSL of a flight level (ISA, QNH 1013.25 hPa)."""
+    return flight_level * FEET_PER_FLIGHT_LEVEL * METRES_PER_FOOT
+
+
+def _to_msl_m(value: float, spec: AltitudeSpec) -> float:
+    if spec.ref is AltitudeRef.FL:
+        return flight_level_to_msl_m(value)
+    return value * METRES_PER_FOOT if spec.units is AltitudeUnit.FT else value
+
+
+def band_in_w84(
+    spec: AltitudeSpec,
+    lons: Sequence[float],
+    lats: Sequence[float],
+    geoid: Geoid | None,
+) -> AltitudeBand:
+    """Convert a declared band to W84 metres over the footprint sampled at ``lons/lats``."""
+    if not spec.lower < spec.upper:
+        raise InvalidInput("alt_upper must be above alt_lower", field="alt_upper")
+    if spec.ref is AltitudeRef.W84:
+        factor = METRES_PER_FOOT if spec.units is AltitudeUnit.FT else 1.0
+        return AltitudeBand(spec.lower * factor, spec.upper * factor, spec)
+    if geoid is None:
+        raise InvalidInput(f"alt_ref {spec.ref} needs the geoid model", field="alt_ref")
+    undulations = [float(n) for n in geoid.undulation_m(lons, lats)]
+    if not undulations or not all(math.isfinite(n) for n in undulations):
+        raise InvalidInput("no geoid height for this footprint", field="alt_ref")
+    return AltitudeBand(
+        _to_msl_m(spec.lower, spec) + min(undulations),
+        _to_msl_m(spec.upper, spec) + max(undulations),
+        spec,
+    )

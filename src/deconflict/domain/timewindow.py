@@ -1,0 +1,47 @@
+"""Time windows: half-open intervals ``[start, end)`` of aware UTC instants.
+
+Half-open on purpose: a window that ends at 10:00 and one that starts at 10:00
+hand the same volume over; they do not overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from .errors import InvalidInput
+
+__all__ = ["TimeWindow", "as_utc"]
+
+
+def as_utc(moment: datetime, *, field: str = "time") -> datetime:
+    """Return ``moment`` in UTC; refuse a naive datetime (its zone is unknown)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidInput("time must carry a UTC offset (RFC 3339)", field=field)
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", as_utc(self.start, field="time_start"))
+        object.__setattr__(self, "end", as_utc(self.end, field="time_end"))
+        if not self.start < self.end:
+            raise InvalidInput("time_end must be after time_start", field="time_end")
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    def overlaps(self, other: TimeWindow) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def intersection(self, other: TimeWindow) -> TimeWindow | None:
+        start, end = max(self.start, other.start), min(self.end, other.end)
+        return TimeWindow(start, end) if start < end else None
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end

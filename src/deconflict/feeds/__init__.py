@@ -1,0 +1,1 @@
+"""Readers for live track formats: SBS-1, AIS."""

@@ -1,0 +1,1 @@
+"""Declaration formats read and written at the edge: GeoJSON (and more to come)."""

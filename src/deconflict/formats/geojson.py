@@ -1,0 +1,268 @@
+"""The GeoJSON format for operations, shared by the CLI, the API and the tests.
+
+A FeatureCollection, one Feature per volume::
+
+    geometry  Polygon                      -> polygon footprint
+              Point + radius_m             -> circle
+              LineString + half_width_m    -> corridor
+              LineString (2 points) + width_m + "footprint": "racetrack" -> racetrack orbit
+    properties
+      party, operation        strings
+      domain                  air | sea | ground | spectrum
+      alt_lower, alt_upper    numbers
+      alt_ref                 W84 | MSL | FL   (alt_units m | ft for W84 and MSL; default m)
+      time_start, time_end    RFC 3339 with an offset
+
+Every error names the feature index and the field, e.g.
+``features[3].properties.alt_upper: alt_upper must be above alt_lower``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..domain.activity import ActivityDomain
+from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit, Geoid, band_in_w84
+from ..domain.errors import DomainError, InvalidInput
+from ..domain.footprint import (
+    CircleSpec,
+    CorridorSpec,
+    Footprint,
+    PolygonSpec,
+    circle_footprint,
+    corridor_footprint,
+    polygon_footprint,
+    racetrack_footprint,
+)
+from ..domain.timewindow import TimeWindow
+from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
+
+_E = TypeVar("_E", ActivityDomain, AltitudeRef, AltitudeUnit)
+
+__all__ = [
+    "DeclaredVolume",
+    "feature_collection",
+    "load_file",
+    "parse_feature",
+    "parse_feature_collection",
+    "parse_time",
+    "volume_feature",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredVolume:
+    """One feature of the file: a volume with its owner, operation and domain."""
+
+    index: int
+    party: str
+    operation: str
+    domain: ActivityDomain
+    volume: Volume4D
+
+    def tagged(self) -> TaggedVolume:
+        return TaggedVolume(VolumeRef(self.party, self.operation, self.index), self.volume)
+
+
+class _Fields:
+    """Reads one feature's members, naming the full path in every error."""
+
+    def __init__(self, mapping: Mapping[str, Any], path: str) -> None:
+        self.mapping = mapping
+        self.path = path
+
+    def field(self, name: str) -> str:
+        return f"{self.path}.{name}"
+
+    def text(self, name: str, *, required: bool = True) -> str | None:
+        value = self.mapping.get(name)
+        if value is None:
+            if required:
+                raise InvalidInput("missing", field=self.field(name))
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInput("must be a non-empty string", field=self.field(name))
+        return value.strip()
+
+    def number(self, name: str, *, required: bool = True) -> float | None:
+        value = self.mapping.get(name)
+        if value is None:
+            if required:
+                raise InvalidInput("missing", field=self.field(name))
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise InvalidInput("must be a finite number", field=self.field(name))
+        return float(value)
+
+    def choice(self, name: str, kind: type[_E], default: _E | None = None) -> _E:
+        raw = self.text(name, required=default is None)
+        if raw is None and default is not None:
+            return default
+        try:
+            return kind(raw if kind is not AltitudeRef else str(raw).upper())
+        except ValueError:
+            allowed = " | ".join(member.value for member in kind)
+            raise InvalidInput(f"unknown value {raw!r}; expected {allowed}", field=self.field(name)) from None
+
+
+def parse_time(value: object, field: str) -> datetime:
+    """An RFC 3339 instant with an explicit offset."""
+    if not isinstance(value, str):
+        raise InvalidInput("missing" if value is None else "must be an RFC 3339 string", field=field)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"not an RFC 3339 time: {value!r}", field=field) from None
+    if moment.tzinfo is None:
+        raise InvalidInput("time must carry an offset (e.g. Z)", field=field)
+    return moment
+
+
+def _positions(value: object, depth: int, field: str) -> Any:
+    if not isinstance(value, list):
+        raise InvalidInput("coordinates have the wrong nesting", field=field)
+    if depth == 0:
+        if len(value) < 2 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+            raise InvalidInput("a position is [lon, lat]", field=field)
+        return value
+    return [_positions(v, depth - 1, f"{field}[{i}]") for i, v in enumerate(value)]
+
+
+def _footprint(geometry: object, props: _Fields, path: str) -> Footprint:
+    field = f"{path}.geometry"
+    if not isinstance(geometry, Mapping):
+        raise InvalidInput("missing", field=field)
+    kind = geometry.get("type")
+    coords_field = f"{field}.coordinates"
+    coords = geometry.get("coordinates")
+    try:
+        if kind == "Polygon":
+            rings = _positions(coords, 2, coords_field)
+            if not rings:
+                raise InvalidInput("a polygon needs an exterior ring", field=coords_field)
+            return polygon_footprint(rings[0], rings[1:], field=coords_field)
+        if kind == "Point":
+            radius = props.number("radius_m")
+            return circle_footprint(_positions(coords, 0, coords_field), radius or 0.0, field=field)
+        if kind == "LineString":
+            line = _positions(coords, 1, coords_field)
+            if props.mapping.get("footprint") == "racetrack":
+                if len(line) != 2:
+                    raise InvalidInput("a racetrack has exactly two turn points", field=coords_field)
+                width = props.number("width_m")
+                return racetrack_footprint(line[0], line[1], width or 0.0, field=field)
+            half_width = props.number("half_width_m")
+            return corridor_footprint(line, half_width or 0.0, field=field)
+    except DomainError as error:
+        if error.field and not error.field.startswith(path):
+            error.field = f"{path}.{error.field}"
+        raise
+    raise InvalidInput(
+        f"unsupported geometry type {kind!r}; expected Polygon, Point or LineString", field=f"{field}.type"
+    )
+
+
+def parse_feature(feature: object, index: int, geoid: Geoid | None) -> DeclaredVolume:
+    path = f"features[{index}]"
+    if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
+        raise InvalidInput("must be a GeoJSON Feature", field=path)
+    raw_props = feature.get("properties")
+    if not isinstance(raw_props, Mapping):
+        raise InvalidInput("missing", field=f"{path}.properties")
+    props = _Fields(raw_props, f"{path}.properties")
+    party = props.text("party") or ""
+    operation = props.text("operation") or ""
+    domain = props.choice("domain", ActivityDomain)
+    start = parse_time(raw_props.get("time_start"), props.field("time_start"))
+    end = parse_time(raw_props.get("time_end"), props.field("time_end"))
+    if not start < end:
+        raise InvalidInput("time_end must be after time_start", field=props.field("time_end"))
+    footprint = _footprint(feature.get("geometry"), props, path)
+    ref = props.choice("alt_ref", AltitudeRef)
+    units = props.choice("alt_units", AltitudeUnit, AltitudeUnit.M)
+    if ref is AltitudeRef.FL and "alt_units" in raw_props:
+        raise InvalidInput("flight levels take no alt_units", field=props.field("alt_units"))
+    spec = AltitudeSpec(props.number("alt_lower") or 0.0, props.number("alt_upper") or 0.0, ref, units)
+    ring = footprint.polygon.exterior.coords
+    try:
+        band = band_in_w84(spec, [c[0] for c in ring], [c[1] for c in ring], geoid)
+    except InvalidInput as error:
+        error.field = props.field(error.field or "alt_ref")
+        raise
+    return DeclaredVolume(index, party, operation, domain, Volume4D(footprint, band, TimeWindow(start, end)))
+
+
+def parse_feature_collection(data: object, geoid: Geoid | None) -> list[DeclaredVolume]:
+    if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
+        raise InvalidInput("must be a GeoJSON FeatureCollection", field="type")
+    features = data.get("features")
+    if not isinstance(features, list):
+        raise InvalidInput("must be a list of Features", field="features")
+    return [parse_feature(feature, i, geoid) for i, feature in enumerate(features)]
+
+
+def load_file(path: Path, geoid: Geoid | None) -> list[DeclaredVolume]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path}: {error.strerror}", field="file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(f"{path} is not JSON: {error}", field="file") from None
+    return parse_feature_collection(data, geoid)
+
+
+def _geometry(footprint: Footprint) -> tuple[dict[str, Any], dict[str, Any]]:
+    spec = footprint.spec
+    if isinstance(spec, PolygonSpec):
+        rings = [[list(p) for p in (*ring, ring[0])] for ring in (spec.exterior, *spec.holes)]
+        return {"type": "Polygon", "coordinates": rings}, {}
+    if isinstance(spec, CircleSpec):
+        return {"type": "Point", "coordinates": list(spec.centre)}, {"radius_m": spec.radius_m}
+    if isinstance(spec, CorridorSpec):
+        return {"type": "LineString", "coordinates": [list(p) for p in spec.route]}, {
+            "half_width_m": spec.half_width_m
+        }
+    line = {"type": "LineString", "coordinates": [list(spec.first), list(spec.second)]}
+    return line, {"footprint": "racetrack", "width_m": spec.width_m}
+
+
+def volume_feature(
+    volume: Volume4D, *, party: str, operation: str, domain: ActivityDomain | str
+) -> dict[str, Any]:
+    """A Feature in this format; the declared altitude band is written back as declared."""
+    geometry, extra = _geometry(volume.footprint)
+    declared = volume.altitude.declared
+    altitude: dict[str, Any]
+    if declared is None:
+        altitude = {
+            "alt_lower": volume.altitude.lower_m,
+            "alt_upper": volume.altitude.upper_m,
+            "alt_ref": "W84",
+        }
+    else:
+        altitude = {"alt_lower": declared.lower, "alt_upper": declared.upper, "alt_ref": declared.ref.value}
+        if declared.ref is not AltitudeRef.FL:
+            altitude["alt_units"] = declared.units.value
+    return {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {
+            "party": party,
+            "operation": operation,
+            "domain": str(domain),
+            **altitude,
+            "time_start": volume.window.start.isoformat().replace("+00:00", "Z"),
+            "time_end": volume.window.end.isoformat().replace("+00:00", "Z"),
+            **extra,
+        },
+    }
+
+
+def feature_collection(features: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": list(features)}

@@ -1,0 +1,1 @@
+"""The space-time candidate index."""

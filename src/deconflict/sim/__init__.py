@@ -1,0 +1,1 @@
+"""Scenario generation and incident replay."""

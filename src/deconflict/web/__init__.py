@@ -1,0 +1,1 @@
+"""The operating picture served to browsers."""

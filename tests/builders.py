@@ -1,0 +1,36 @@
+"""Small builders for test volumes (W84 metres, UTC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from deconflict.domain.altitude import AltitudeBand
+from deconflict.domain.footprint import Footprint, polygon_footprint
+from deconflict.domain.timewindow import TimeWindow
+from deconflict.domain.volume import TaggedVolume, Volume4D, VolumeRef
+
+T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+
+
+def square(lon: float, lat: float, size_deg: float = 0.1) -> Footprint:
+    return polygon_footprint(
+        [(lon, lat), (lon + size_deg, lat), (lon + size_deg, lat + size_deg), (lon, lat + size_deg)]
+    )
+
+
+def volume(
+    footprint: Footprint | None = None,
+    lower_m: float = 0.0,
+    upper_m: float = 1000.0,
+    start_min: float = 0.0,
+    end_min: float = 60.0,
+) -> Volume4D:
+    return Volume4D(
+        footprint or square(10.0, 50.0),
+        AltitudeBand(lower_m, upper_m),
+        TimeWindow(T0 + timedelta(minutes=start_min), T0 + timedelta(minutes=end_min)),
+    )
+
+
+def tagged(party: str, operation: str, vol: Volume4D, index: int = 0) -> TaggedVolume:
+    return TaggedVolume(VolumeRef(party, operation, index), vol)
