@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +41,22 @@ def nats_server() -> Iterator[NatsServer]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+pysqlite:///{tmp_path}/deconflict.db"
+
+
+# the service over a real store
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database on each real backend: a SQLite file, and a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite+pysqlite:///{tmp_path}/deconflict.db"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def service(database_url: str, tmp_path: Path) -> Iterator[Any]:
+    from deconflict.bootstrap import bootstrap
+    from deconflict.settings import Settings
+
+    app = bootstrap(Settings(data_dir=tmp_path / "data", database_url=database_url, checkpoint_every=10))
+    yield app
+    app.close()

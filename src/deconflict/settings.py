@@ -16,8 +16,17 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite under data_dir."
     )
     nats_url: str | None = Field(default=None, description="NATS server for fan-out between replicas.")
+    service_key_file: Path | None = Field(
+        default=None, description="The service's Ed25519 key (default: data_dir/service.key)."
+    )
+    checkpoint_every: int = Field(default=100, ge=1, description="Ledger entries between checkpoints.")
+    margin_h_m: float = Field(default=0.0, ge=0, description="Horizontal separation between parties, metres.")
+    margin_v_m: float = Field(default=0.0, ge=0, description="Vertical separation between parties, metres.")
     host: str = "127.0.0.1"
     port: int = 8000
+
+    def resolved_service_key_file(self) -> Path:
+        return self.service_key_file or self.data_dir / "service.key"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

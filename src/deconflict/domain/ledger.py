@@ -1,0 +1,136 @@
+"""The ledger entry: hash-chained, signed by the service, optionally by the acting party.
+
+A party never hands its private key to the service, so it cannot sign the
+chained hash (it does not know its place in the chain). It signs the request
+it makes — the canonical JSON of ``payload["request"]`` — and the entry's hash
+covers that signature; the service signs every entry's hash. Together: the
+party cannot deny what it asked, the service cannot deny when it recorded it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .canonical import canonical_json, parse_timestamp, sha256_hex, utc_timestamp
+from .errors import InvalidInput
+from .signing import key_id, public_key_of, sign
+
+__all__ = [
+    "GENESIS_HASH",
+    "LedgerEntry",
+    "entry_from_json",
+    "entry_hash",
+    "entry_to_json",
+    "make_entry",
+    "signed_part",
+]
+
+GENESIS_HASH = "0" * 64
+_FIELDS = ("seq", "ts", "actor", "type", "payload", "prev_hash", "actor_sig", "actor_key")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    seq: int
+    ts: datetime
+    actor: str | None
+    type: str
+    payload: Mapping[str, Any]
+    prev_hash: str
+    actor_sig: str | None
+    actor_key: str | None
+    hash: str
+    service_key: str
+    service_sig: str
+
+
+def signed_part(payload: Mapping[str, Any]) -> bytes:
+    """What a party's signature covers: its request if recorded, else the payload."""
+    return canonical_json(payload.get("request", payload))
+
+
+def _hashed_body(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: entry[name] for name in _FIELDS}
+
+
+def entry_hash(body: Mapping[str, Any]) -> str:
+    """sha256 over the canonical JSON of every field but the hash and service signature."""
+    return sha256_hex(canonical_json(_hashed_body(body)))
+
+
+def make_entry(
+    prev: LedgerEntry | None,
+    ts: datetime,
+    actor: str | None,
+    type: str,
+    payload: Mapping[str, Any],
+    service_private_b64: str,
+    *,
+    actor_sig: str | None = None,
+    actor_key: str | None = None,
+) -> LedgerEntry:
+    """The single way to append: the entry after ``prev`` (None: the first)."""
+    if (actor_sig is None) != (actor_key is None):
+        raise InvalidInput("an actor signature needs its key, and a key its signature")
+    body: dict[str, Any] = {
+        "seq": 1 if prev is None else prev.seq + 1,
+        "ts": utc_timestamp(ts),
+        "actor": actor,
+        "type": type,
+        "payload": dict(payload),
+        "prev_hash": GENESIS_HASH if prev is None else prev.hash,
+        "actor_sig": actor_sig,
+        "actor_key": actor_key,
+    }
+    digest = entry_hash(body)
+    return LedgerEntry(
+        seq=body["seq"],
+        ts=parse_timestamp(body["ts"]),
+        actor=actor,
+        type=type,
+        payload=body["payload"],
+        prev_hash=body["prev_hash"],
+        actor_sig=actor_sig,
+        actor_key=actor_key,
+        hash=digest,
+        service_key=key_id(public_key_of(service_private_b64)),
+        service_sig=sign(service_private_b64, bytes.fromhex(digest)),
+    )
+
+
+def entry_to_json(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "ts": utc_timestamp(entry.ts),
+        "actor": entry.actor,
+        "type": entry.type,
+        "payload": dict(entry.payload),
+        "prev_hash": entry.prev_hash,
+        "actor_sig": entry.actor_sig,
+        "actor_key": entry.actor_key,
+        "hash": entry.hash,
+        "service_key": entry.service_key,
+        "service_sig": entry.service_sig,
+    }
+
+
+def entry_from_json(data: Mapping[str, Any]) -> LedgerEntry:
+    try:
+        return LedgerEntry(
+            seq=int(data["seq"]),
+            ts=parse_timestamp(str(data["ts"])),
+            actor=data["actor"],
+            type=str(data["type"]),
+            payload=dict(data["payload"]),
+            prev_hash=str(data["prev_hash"]),
+            actor_sig=data["actor_sig"],
+            actor_key=data["actor_key"],
+            hash=str(data["hash"]),
+            service_key=str(data["service_key"]),
+            service_sig=str(data["service_sig"]),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise InvalidInput(f"not a ledger entry: {error}") from None
