@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     checkpoint_every: int = Field(default=100, ge=1, description="Ledger entries between checkpoints.")
     margin_h_m: float = Field(default=0.0, ge=0, description="Horizontal separation between parties, metres.")
     margin_v_m: float = Field(default=0.0, ge=0, description="Vertical separation between parties, metres.")
+    max_area_km2: float = Field(default=250_000.0, gt=0, description="Largest footprint accepted.")
+    max_vertices: int = Field(default=10_000, ge=3, description="Most vertices in one footprint.")
+    max_request_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body.")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -7,15 +7,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from builders import square, volume  # noqa: E402
-
-from deconflict.bootstrap import bootstrap  # noqa: E402
-from deconflict.domain.activity import ActivityDomain  # noqa: E402
-from deconflict.domain.signing import generate_keypair  # noqa: E402
-from deconflict.service.commands import AddParty, SubmitOperation  # noqa: E402
-from deconflict.service.operations import submit_operation  # noqa: E402
-from deconflict.service.parties import add_party  # noqa: E402
-from deconflict.settings import Settings  # noqa: E402
+from builders import square, volume
+from deconflict.bootstrap import bootstrap
+from deconflict.domain.activity import ActivityDomain
+from deconflict.domain.signing import generate_keypair
+from deconflict.service.commands import AddParty, SubmitOperation
+from deconflict.service.operations import submit_operation
+from deconflict.service.parties import add_party
+from deconflict.settings import Settings
 
 
 def main(data_dir: str, url: str, prefix: str) -> None:

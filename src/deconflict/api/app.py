@@ -2,27 +2,94 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from .. import __version__
+from ..bootstrap import Deconflict, bootstrap
 from ..settings import Settings
+from . import errors
+from .notifier import Notifier
+from .routes import conflicts, events, ledger, operations, parties
 
-PLACEHOLDER_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>deconflict</title></head>
-<body><h1>deconflict</h1><p>The service is running. The operating picture arrives with the API.</p>
-<p><a href="/docs">API docs</a></p></body></html>"""
+INDEX_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>deconflict</title></head>
+<body><h1>deconflict</h1><p>The joint deconfliction service is running.</p>
+<ul><li><a href="/docs">API documentation</a></li><li><a href="/openapi.json">OpenAPI</a></li>
+<li><a href="/healthz">health</a></li></ul></body></html>"""
 
 
-def create_app(settings: Settings) -> FastAPI:
-    app = FastAPI(title="deconflict", version=__version__)
-    app.state.settings = settings
+def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI:
+    """Build the app; with no ``service``, bootstrap one from settings at start-up."""
 
-    @app.get("/healthz")
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = service is None
+        app.state.service = service or bootstrap(settings)
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.service.close()
+
+    app = FastAPI(
+        title="deconflict",
+        version=__version__,
+        description="Joint deconfliction between independent parties: declare 4D operations and zones, "
+        "find conflicts before they happen, keep a signed record.",
+        lifespan=lifespan,
+    )
+    if service is not None:
+        app.state.service = service
+    app.state.notifier = Notifier()
+    errors.install(app)
+    _install_limits_and_metrics(app, settings)
+    for module in (operations, conflicts, ledger, parties, events):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:
-        return PLACEHOLDER_PAGE
+        return INDEX_PAGE
 
     return app
+
+
+def _install_limits_and_metrics(app: FastAPI, settings: Settings) -> None:
+    registry = CollectorRegistry()
+    requests = Counter(
+        "deconflict_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
+    )
+    latency = Histogram(
+        "deconflict_http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
+    )
+
+    @app.middleware("http")
+    async def limit_and_measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
+            return JSONResponse(
+                {
+                    "error": "limit_exceeded",
+                    "message": f"request body over {settings.max_request_bytes} bytes",
+                },
+                status_code=413,
+            )
+        route = request.scope.get("route")
+        with latency.labels(request.method, getattr(route, "path", "other")).time():
+            response = await call_next(request)
+        route = request.scope.get("route")
+        requests.labels(request.method, getattr(route, "path", "unmatched"), str(response.status_code)).inc()
+        return response
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -6,7 +6,7 @@ import typer
 
 
 def build_app() -> typer.Typer:
-    from . import conflicts, serve
+    from . import conflicts, ledger, party, serve, submit
 
     app = typer.Typer(
         name="deconflict",
@@ -18,6 +18,9 @@ def build_app() -> typer.Typer:
     app.callback()(_root)
     app.command("conflicts")(conflicts.conflicts_command)
     app.command("serve")(serve.serve_command)
+    app.command("submit")(submit.submit_command)
+    app.add_typer(party.party_app, name="party")
+    app.add_typer(ledger.ledger_app, name="ledger")
     return app
 
 

@@ -6,22 +6,44 @@ from typing import Annotated
 
 import typer
 
+from ..bootstrap import bootstrap
 from ..settings import Settings
+from .context import DataDirOption, DbOption
 from .output import console
 
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    db: Annotated[str | None, typer.Option(help="Database URL (default: SQLite under the data dir).")] = None,
-    demo: Annotated[bool, typer.Option(help="Load the demo theatre.")] = False,
+    db: DbOption = None,
+    data_dir: DataDirOption = None,
+    demo: Annotated[
+        bool, typer.Option(help="Load the demo theatre (two parties, an observer, a day of operations).")
+    ] = False,
 ) -> None:
-    """Serve deconflict over HTTP."""
+    """Serve deconflict over HTTP (settings also from DECONFLICT_* variables)."""
     import uvicorn
 
     from ..api.app import create_app
 
-    settings = Settings(host=host, port=port, **({"database_url": db} if db else {}))
-    app = create_app(settings)
-    console().print(f"deconflict serving on [bold]http://{host}:{port}/[/]  (API docs: /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    overrides: dict[str, object] = {"host": host, "port": port}
+    if db:
+        overrides["database_url"] = db
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    service = bootstrap(settings)
+    out = console()
+    if demo:
+        from ..sim.demo import load_demo
+
+        summary = load_demo(service, service.clock.now())
+        out.print("demo theatre loaded; bearer tokens (send as 'Authorization: Bearer <token>'):")
+        for party, token in summary.tokens.items():
+            out.print(f"  {party:10} {token}")
+    app = create_app(settings, service)
+    out.print(f"deconflict serving on [bold]http://{host}:{port}/[/]  (API docs: http://{host}:{port}/docs)")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        service.close()

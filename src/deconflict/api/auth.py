@@ -1,0 +1,107 @@
+"""Who is asking: a party's bearer token, or a request signed with the party's Ed25519 key.
+
+Bearer: ``Authorization: Bearer <token>``; the service stores only token hashes
+and compares in constant time. Signed: headers ``X-Deconflict-Party``,
+``X-Deconflict-Timestamp`` (RFC 3339, within five minutes of the service clock)
+and ``X-Deconflict-Signature`` (base64 Ed25519) over the canonical JSON of
+``{"method", "path", "timestamp", "body_sha256"}``; the signed request goes into
+the ledger, so the party cannot later deny it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from ..bootstrap import Deconflict
+from ..domain.canonical import canonical_json
+from ..domain.errors import PermissionDenied
+from ..domain.signing import verify
+from ..service.commands import Signature
+from ..service.parties import token_hash
+from .errors import Unauthenticated
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    party: str
+    role: str
+    signature: Signature | None = None
+
+    @property
+    def is_observer(self) -> bool:
+        return self.role == "observer"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def require_writer(self) -> None:
+        if self.role not in ("party", "admin"):
+            raise PermissionDenied("observers may read, not write")
+
+
+def get_service(request: Request) -> Deconflict:
+    service: Deconflict = request.app.state.service
+    return service
+
+
+ServiceDep = Annotated[Deconflict, Depends(get_service)]
+
+
+def _bearer(service: Deconflict, token: str) -> Actor:
+    digest = token_hash(token)
+    with service.uow(write=False) as uow:
+        party = uow.parties.by_token_hash(digest)
+    # The lookup is by hash; the comparison below keeps the final check constant-time.
+    if party is None or not hmac.compare_digest(digest, token_hash(token)):
+        raise Unauthenticated("unknown or revoked token")
+    return Actor(party.id, party.role)
+
+
+async def _signed(request: Request, service: Deconflict, party_id: str) -> Actor:
+    timestamp = request.headers.get("x-deconflict-timestamp", "")
+    signature = request.headers.get("x-deconflict-signature", "")
+    try:
+        moment = datetime.fromisoformat(timestamp)
+    except ValueError:
+        raise Unauthenticated("X-Deconflict-Timestamp must be RFC 3339") from None
+    if moment.tzinfo is None or abs(service.clock.now() - moment) > CLOCK_SKEW:
+        raise Unauthenticated("request timestamp is too far from the service clock")
+    body = await request.body()
+    signed: dict[str, Any] = {
+        "method": request.method,
+        "path": request.url.path,
+        "timestamp": timestamp,
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+    }
+    with service.uow(write=False) as uow:
+        party = uow.parties.get(party_id)
+    if party is None:
+        raise Unauthenticated("unknown party")
+    message = canonical_json(signed)
+    for key in party.public_keys:
+        if verify(key, message, signature):
+            return Actor(party.id, party.role, Signature(signed, signature, key))
+    raise Unauthenticated("bad request signature")
+
+
+async def current_actor(request: Request, service: ServiceDep) -> Actor:
+    party_header = request.headers.get("x-deconflict-party")
+    if party_header:
+        return await _signed(request, service, party_header)
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("send Authorization: Bearer <token> or a signed request")
+    return _bearer(service, token.strip())
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]

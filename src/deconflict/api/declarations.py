@@ -1,0 +1,146 @@
+"""Reading a declaration (operation or zone) from a request body, within the limits.
+
+Two shapes are accepted:
+
+- the GeoJSON format (a FeatureCollection; ``party``/``operation`` may be left
+  out of the properties, the service fills them in), with optional foreign
+  members ``details``, ``contact``, ``priority``, ``category``, ``seen``;
+- plain JSON with the same fields: ``{"domain": "air", "volumes": [{"geometry":
+  {...}, "alt_lower": ..., ...}], ...}``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.activity import ActivityDomain
+from ..domain.errors import InvalidInput, LimitExceeded, PermissionDenied
+from ..domain.volume import Volume4D
+from ..formats.geojson import parse_feature
+from ..geoid import LazyEGM96
+
+MAX_PRIORITY = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_area_km2: float = 250_000.0
+    max_vertices: int = 10_000
+    max_volumes: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    domain: ActivityDomain
+    volumes: tuple[Volume4D, ...]
+    features: tuple[Mapping[str, Any], ...]
+    details: str | None
+    contact: str | None
+    priority: int | None
+    category: str
+    seen: dict[str, int] | None
+
+
+def _count_positions(value: Any) -> int:
+    if isinstance(value, list):
+        if value and all(isinstance(v, int | float) for v in value):
+            return 1
+        return sum(_count_positions(v) for v in value)
+    return 0
+
+
+def _optional_text(body: Mapping[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 10_000:
+        raise InvalidInput("must be a string of at most 10,000 characters", field=name)
+    return value
+
+
+def _seen(body: Mapping[str, Any]) -> dict[str, int] | None:
+    value = body.get("seen")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in value.items()
+    ):
+        raise InvalidInput("must map operation ids to the versions seen", field="seen")
+    return dict(value)
+
+
+def _features(body: Mapping[str, Any]) -> list[Any]:
+    if body.get("type") == "FeatureCollection":
+        features = body.get("features")
+        if not isinstance(features, list):
+            raise InvalidInput("must be a list of Features", field="features")
+        return features
+    volumes = body.get("volumes")
+    if not isinstance(volumes, list):
+        raise InvalidInput(
+            "send a GeoJSON FeatureCollection or {'domain', 'volumes': [...]}", field="volumes"
+        )
+    features = []
+    for i, item in enumerate(volumes):
+        if not isinstance(item, Mapping):
+            raise InvalidInput("must be an object", field=f"volumes[{i}]")
+        props = {k: v for k, v in item.items() if k != "geometry"}
+        props.setdefault("domain", body.get("domain"))
+        features.append({"type": "Feature", "geometry": item.get("geometry"), "properties": props})
+    return features
+
+
+def read_declaration(body: Any, party: str, operation_id: str, limits: Limits) -> Declaration:
+    if not isinstance(body, Mapping):
+        raise InvalidInput("the body must be a JSON object", field="body")
+    features = _features(body)
+    if not features:
+        raise InvalidInput("at least one volume is needed", field="features")
+    if len(features) > limits.max_volumes:
+        raise LimitExceeded(f"at most {limits.max_volumes} volumes per declaration", field="features")
+    filled: list[dict[str, Any]] = []
+    for i, feature in enumerate(features):
+        if not isinstance(feature, Mapping) or not isinstance(feature.get("properties"), Mapping):
+            raise InvalidInput("must be a GeoJSON Feature with properties", field=f"features[{i}]")
+        props = dict(feature["properties"])
+        if props.get("party") not in (None, party):
+            raise PermissionDenied(f"a party declares for itself only (features[{i}].properties.party)")
+        props["party"], props["operation"] = party, operation_id
+        if props.get("domain") is None and body.get("domain") is not None:
+            props["domain"] = body.get("domain")
+        geometry = feature.get("geometry")
+        coordinates = geometry.get("coordinates") if isinstance(geometry, Mapping) else None
+        if _count_positions(coordinates) > limits.max_vertices:
+            raise LimitExceeded(f"at most {limits.max_vertices} vertices", field=f"features[{i}].geometry")
+        filled.append({"type": "Feature", "geometry": geometry, "properties": props})
+    geoid = LazyEGM96()
+    declared = [parse_feature(f, i, geoid) for i, f in enumerate(filled)]
+    domains = {d.domain for d in declared}
+    if len(domains) != 1:
+        raise InvalidInput("all volumes of one declaration share one domain", field="features")
+    for d in declared:
+        area_km2 = d.volume.footprint.area_m2() / 1e6
+        if not math.isfinite(area_km2) or area_km2 > limits.max_area_km2:
+            raise LimitExceeded(
+                f"footprint of {area_km2:,.0f} km² exceeds the cap of {limits.max_area_km2:,.0f} km²",
+                field=f"features[{d.index}].geometry",
+            )
+    priority = body.get("priority")
+    if priority is not None and (
+        not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= MAX_PRIORITY
+    ):
+        raise InvalidInput(f"must be an integer from 0 to {MAX_PRIORITY}", field="priority")
+    category = _optional_text(body, "category") or ""
+    return Declaration(
+        domains.pop(),
+        tuple(d.volume for d in declared),
+        tuple(filled),
+        _optional_text(body, "details"),
+        _optional_text(body, "contact"),
+        priority,
+        category[:40],
+        _seen(body),
+    )

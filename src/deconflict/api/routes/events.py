@@ -1,0 +1,149 @@
+"""Live events: Server-Sent Events at /v1/events and a WebSocket at /v1/ws.
+
+Events are ledger entries the caller may see (see :func:`visible_to`). A client
+that reconnects sends the last sequence it saw (``Last-Event-ID`` or
+``?after=``) and receives everything after it: nothing is missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from ...bootstrap import Deconflict
+from ...domain.errors import DomainError
+from ...domain.ledger import LedgerEntry, entry_to_json
+from ..auth import Actor, ActorDep, ServiceDep, _bearer
+from ..errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/v1", tags=["events"], responses=ERROR_RESPONSES)
+
+POLL_S = 0.25  # picks up other replicas' commits well within a second
+KEEPALIVE_S = 15.0
+BATCH = 500
+
+
+def visible_to(actor: Actor, entry: LedgerEntry) -> bool:
+    """Need to know: conflicts and late notices go to the parties they concern."""
+    if actor.is_observer or actor.is_admin:
+        return True
+    payload = entry.payload
+    if entry.type.startswith("conflict."):
+        return actor.party in (payload.get("a", {}).get("party"), payload.get("b", {}).get("party"))
+    if entry.type == "notice.late":
+        return actor.party == payload.get("party") or actor.party in payload.get("concerns", [])
+    if entry.type == "party.token_issued":
+        return actor.party == payload.get("party_id")
+    return True
+
+
+def _read(service: Deconflict, after: int) -> list[LedgerEntry]:
+    with service.uow(write=False) as uow:
+        return list(uow.ledger.entries(after + 1, limit=BATCH))
+
+
+async def _stream(
+    service: Deconflict, notifier: Any, actor: Actor, after: int, alive: Any
+) -> AsyncIterator[tuple[int, LedgerEntry | None]]:
+    """Yield (seq, entry) for visible entries after ``after``; (seq, None) as keepalive."""
+    wake = notifier.subscribe()
+    try:
+        idle = 0.0
+        while await alive():
+            wake.clear()
+            entries = await run_in_threadpool(_read, service, after)
+            for entry in entries:
+                after = entry.seq
+                if visible_to(actor, entry):
+                    idle = 0.0
+                    yield after, entry
+            if len(entries) == BATCH:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), POLL_S)
+            idle += POLL_S
+            if idle >= KEEPALIVE_S:
+                idle = 0.0
+                yield after, None
+    finally:
+        notifier.unsubscribe(wake)
+
+
+def _event_json(entry: LedgerEntry) -> str:
+    body = entry_to_json(entry)
+    return json.dumps(
+        {k: body[k] for k in ("seq", "ts", "type", "actor", "payload", "hash")}, separators=(",", ":")
+    )
+
+
+@router.get(
+    "/events", response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}}
+)
+async def events(
+    request: Request,
+    service: ServiceDep,
+    actor: ActorDep,
+    after: Annotated[
+        int | None, Query(ge=0, le=2**62, description="Resume after this ledger sequence.")
+    ] = None,
+) -> StreamingResponse:
+    """Server-Sent Events: ``id`` is the ledger sequence, ``event`` the entry type."""
+    last = request.headers.get("last-event-id")
+    start = after if after is not None else int(last) if last and last.isdigit() and len(last) <= 18 else 0
+
+    async def alive() -> bool:
+        return not await request.is_disconnected()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield b": connected\n\n"
+        async for seq, entry in _stream(service, request.app.state.notifier, actor, start, alive):
+            if entry is None:
+                yield b": keepalive\n\n"
+            else:
+                yield f"id: {seq}\nevent: {entry.type}\ndata: {_event_json(entry)}\n\n".encode()
+
+    return StreamingResponse(body(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+
+@router.websocket("/ws")
+async def websocket(websocket: WebSocket, after: int = 0, token: str | None = None) -> None:
+    """WebSocket: one JSON message per event. Authenticate with ``?token=`` or a Bearer header."""
+    service: Deconflict = websocket.app.state.service
+    header = websocket.headers.get("authorization", "")
+    bearer = token or (header[7:].strip() if header.lower().startswith("bearer ") else "")
+    try:
+        actor = await run_in_threadpool(_bearer, service, bearer)
+    except DomainError:
+        await websocket.close(code=4401, reason="unauthenticated")
+        return
+    await websocket.accept()
+    closed = asyncio.Event()
+
+    async def watch() -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            while True:
+                await websocket.receive_text()
+        closed.set()
+
+    watcher = asyncio.create_task(watch())
+
+    async def alive() -> bool:
+        return not closed.is_set()
+
+    try:
+        async for _seq, entry in _stream(
+            service, websocket.app.state.notifier, actor, min(max(after, 0), 2**62), alive
+        ):
+            if entry is not None:
+                await websocket.send_text(_event_json(entry))
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        watcher.cancel()

@@ -1,0 +1,298 @@
+"""/v1/operations and /v1/zones: declare, read, amend, change state."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request
+from shapely.geometry import box
+
+from ...domain.activity import ActivityDomain
+from ...domain.errors import InvalidInput, NotFound
+from ...domain.operation import DeclarationKind, OperationAction, OperationState
+from ...service.commands import AmendOperation, ChangeOperationState, SubmitOperation
+from ...service.operations import (
+    OperationOutcome,
+    amend_operation,
+    change_operation_state,
+    overlaps_for,
+    submit_operation,
+)
+from ..auth import Actor, ActorDep, ServiceDep
+from ..declarations import Limits, read_declaration
+from ..errors import ERROR_RESPONSES
+from ..views import OperationView, OverlapsView, SubmissionView, conflict_view, operation_view
+
+router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
+
+DeclarationBody = Annotated[
+    dict[str, Any],
+    Body(
+        description="The GeoJSON format (FeatureCollection, one Feature per volume) with optional "
+        "members details, contact, priority, category, seen; or {domain, volumes: [...]}.",
+        examples=[
+            {
+                "type": "FeatureCollection",
+                "details": "owner-only free text",
+                "seen": {},
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [35.5, 35.0]},
+                        "properties": {
+                            "domain": "air",
+                            "radius_m": 5000,
+                            "alt_lower": 50,
+                            "alt_upper": 150,
+                            "alt_ref": "FL",
+                            "time_start": "2030-01-01T10:00:00Z",
+                            "time_end": "2030-01-01T12:00:00Z",
+                        },
+                    }
+                ],
+            }
+        ],
+    ),
+]
+OperationId = Annotated[str, Path(min_length=1, max_length=64, description="Operation or zone id.")]
+
+
+def _limits(request: Request) -> Limits:
+    settings = request.app.state.service.settings
+    return Limits(settings.max_area_km2, settings.max_vertices)
+
+
+def _submission(outcome: OperationOutcome, actor: Actor) -> SubmissionView:
+    return SubmissionView(
+        operation=operation_view(outcome.stored, actor),
+        conflicts=[conflict_view(c) for c in outcome.conflicts],
+    )
+
+
+def _declare(
+    request: Request, service: Any, actor: Actor, body: dict[str, Any], kind: DeclarationKind
+) -> SubmissionView:
+    actor.require_writer()
+    op_id = str(uuid.uuid4())
+    declaration = read_declaration(body, actor.party, op_id, _limits(request))
+    outcome = submit_operation(
+        service.uow(),
+        service.clock,
+        service.rules,
+        SubmitOperation(
+            party=actor.party,
+            domain=declaration.domain,
+            volumes=declaration.volumes,
+            kind=kind,
+            category=declaration.category,
+            priority=declaration.priority or 0,
+            details=declaration.details or "",
+            contact=declaration.contact or "",
+            operation_id=op_id,
+            seen_versions=declaration.seen if declaration.seen is not None else {},
+            signature=actor.signature,
+        ),
+    )
+    request.app.state.notifier.notify()
+    return _submission(outcome, actor)
+
+
+@router.post("/operations", status_code=201, tags=["operations"])
+def create_operation(
+    request: Request, service: ServiceDep, actor: ActorDep, body: DeclarationBody
+) -> SubmissionView:
+    """Declare an operation. ``seen`` must list the versions of every other party's operation
+    and zone it overlaps (proof of read); a miss answers 409 with what was missed, and nothing
+    is written. Late notice is accepted and marked."""
+    return _declare(request, service, actor, body, DeclarationKind.OPERATION)
+
+
+@router.post("/operations/overlaps", tags=["operations"])
+def operation_overlaps(
+    request: Request, service: ServiceDep, actor: ActorDep, body: DeclarationBody
+) -> OverlapsView:
+    """What this declaration would overlap now, with versions: read them, then submit with ``seen``."""
+    declaration = read_declaration(body, actor.party, "candidate", _limits(request))
+    operation_id = body.get("operation_id") if isinstance(body.get("operation_id"), str) else ""
+    seen = overlaps_for(
+        service.uow(write=False), service.rules, actor.party, declaration.volumes, operation_id
+    )
+    return OverlapsView(seen=seen)
+
+
+def _listing(
+    service: Any,
+    actor: Actor,
+    kind: DeclarationKind,
+    party: str | None,
+    domain: ActivityDomain | None,
+    state: OperationState | None,
+    start: datetime | None,
+    end: datetime | None,
+    bbox: str | None,
+    limit: int,
+) -> list[OperationView]:
+    area = None
+    if bbox:
+        try:
+            minx, miny, maxx, maxy = (float(v) for v in bbox.split(","))
+        except ValueError:
+            raise InvalidInput("bbox is minlon,minlat,maxlon,maxlat", field="bbox") from None
+        area = box(minx, miny, maxx, maxy)
+    with service.uow(write=False) as uow:
+        found = uow.operations.list(
+            party=party,
+            kind=kind.value,
+            domain=domain.value if domain else None,
+            state=state.value if state else None,
+            start=start,
+            end=end,
+            limit=limit,
+        )
+    if area is not None:
+        found = [s for s in found if any(v.footprint.polygon.intersects(area) for v in s.operation.volumes)]
+    return [operation_view(s, actor) for s in found]
+
+
+PartyQuery = Annotated[str | None, Query(description="Owner party id.")]
+DomainQuery = Annotated[ActivityDomain | None, Query(description="air | sea | ground | spectrum")]
+StateQuery = Annotated[OperationState | None, Query(description="Operation state.")]
+StartQuery = Annotated[datetime | None, Query(description="Only those still active after this time.")]
+EndQuery = Annotated[datetime | None, Query(description="Only those starting before this time.")]
+BboxQuery = Annotated[str | None, Query(description="minlon,minlat,maxlon,maxlat")]
+LimitQuery = Annotated[int, Query(ge=1, le=5000)]
+
+
+@router.get("/operations", tags=["operations"])
+def list_operations(
+    service: ServiceDep,
+    actor: ActorDep,
+    party: PartyQuery = None,
+    domain: DomainQuery = None,
+    state: StateQuery = None,
+    start: StartQuery = None,
+    end: EndQuery = None,
+    bbox: BboxQuery = None,
+    limit: LimitQuery = 1000,
+) -> list[OperationView]:
+    """Every party's operations; another party's only as volumes, state, owner, version, contact."""
+    return _listing(service, actor, DeclarationKind.OPERATION, party, domain, state, start, end, bbox, limit)
+
+
+def _get(service: Any, actor: Actor, operation_id: str, kind: DeclarationKind) -> OperationView:
+    with service.uow(write=False) as uow:
+        stored = uow.operations.get(operation_id)
+    if stored is None or stored.operation.kind is not kind:
+        raise NotFound(f"no {kind.value} {operation_id!r}", field="operation_id")
+    return operation_view(stored, actor)
+
+
+@router.get("/operations/{operation_id}", tags=["operations"])
+def get_operation(service: ServiceDep, actor: ActorDep, operation_id: OperationId) -> OperationView:
+    return _get(service, actor, operation_id, DeclarationKind.OPERATION)
+
+
+@router.put("/operations/{operation_id}", tags=["operations"])
+def amend(
+    request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId, body: DeclarationBody
+) -> SubmissionView:
+    """A new version. The body carries ``amends_version``: the version being replaced (a stale one is 409)."""
+    actor.require_writer()
+    amends = body.get("amends_version")
+    if not isinstance(amends, int) or isinstance(amends, bool):
+        raise InvalidInput("name the version you amend (an integer)", field="amends_version")
+    declaration = read_declaration(body, actor.party, operation_id, _limits(request))
+    outcome = amend_operation(
+        service.uow(),
+        service.clock,
+        service.rules,
+        AmendOperation(
+            party=actor.party,
+            operation_id=operation_id,
+            amends_version=amends,
+            volumes=declaration.volumes,
+            details=declaration.details,
+            contact=declaration.contact,
+            priority=declaration.priority,
+            seen_versions=declaration.seen if declaration.seen is not None else {},
+            signature=actor.signature,
+        ),
+    )
+    request.app.state.notifier.notify()
+    return _submission(outcome, actor)
+
+
+def _change(
+    request: Request, service: Any, actor: Actor, operation_id: str, action: OperationAction
+) -> OperationView:
+    actor.require_writer()
+    outcome = change_operation_state(
+        service.uow(), service.clock, ChangeOperationState(actor.party, operation_id, action, actor.signature)
+    )
+    request.app.state.notifier.notify()
+    return operation_view(outcome.stored, actor)
+
+
+@router.post("/operations/{operation_id}/accept", tags=["operations"])
+def accept(
+    request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId
+) -> OperationView:
+    return _change(request, service, actor, operation_id, OperationAction.ACCEPT)
+
+
+@router.post("/operations/{operation_id}/activate", tags=["operations"])
+def activate(
+    request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId
+) -> OperationView:
+    return _change(request, service, actor, operation_id, OperationAction.ACTIVATE)
+
+
+@router.post("/operations/{operation_id}/end", tags=["operations"])
+def end_operation(
+    request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId
+) -> OperationView:
+    return _change(request, service, actor, operation_id, OperationAction.END)
+
+
+@router.post("/operations/{operation_id}/cancel", tags=["operations"])
+def cancel(
+    request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId
+) -> OperationView:
+    return _change(request, service, actor, operation_id, OperationAction.CANCEL)
+
+
+@router.post("/zones", status_code=201, tags=["zones"])
+def create_zone(
+    request: Request, service: ServiceDep, actor: ActorDep, body: DeclarationBody
+) -> SubmissionView:
+    """A standing zone: airspace boundary, air-defence area, hazard area, restricted frequency
+    (``category``). Other parties' operations that touch it conflict with it."""
+    return _declare(request, service, actor, body, DeclarationKind.ZONE)
+
+
+@router.get("/zones", tags=["zones"])
+def list_zones(
+    service: ServiceDep,
+    actor: ActorDep,
+    party: PartyQuery = None,
+    domain: DomainQuery = None,
+    state: StateQuery = None,
+    bbox: BboxQuery = None,
+    limit: LimitQuery = 1000,
+) -> list[OperationView]:
+    return _listing(service, actor, DeclarationKind.ZONE, party, domain, state, None, None, bbox, limit)
+
+
+@router.get("/zones/{zone_id}", tags=["zones"])
+def get_zone(service: ServiceDep, actor: ActorDep, zone_id: OperationId) -> OperationView:
+    return _get(service, actor, zone_id, DeclarationKind.ZONE)
+
+
+@router.post("/zones/{zone_id}/retire", tags=["zones"])
+def retire_zone(
+    request: Request, service: ServiceDep, actor: ActorDep, zone_id: OperationId
+) -> OperationView:
+    _get(service, actor, zone_id, DeclarationKind.ZONE)
+    return _change(request, service, actor, zone_id, OperationAction.CANCEL)

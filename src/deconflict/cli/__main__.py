@@ -1,0 +1,5 @@
+"""``python -m deconflict.cli``."""
+
+from . import main
+
+main()
