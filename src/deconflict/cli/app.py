@@ -6,7 +6,7 @@ import typer
 
 
 def build_app() -> typer.Typer:
-    from . import conflicts, ledger, party, serve, submit
+    from . import conflicts, cpa, ledger, party, serve, submit
 
     app = typer.Typer(
         name="deconflict",
@@ -21,6 +21,7 @@ def build_app() -> typer.Typer:
     app.command("submit")(submit.submit_command)
     app.add_typer(party.party_app, name="party")
     app.add_typer(ledger.ledger_app, name="ledger")
+    app.command("cpa")(cpa.cpa_command)
     return app
 
 
