@@ -139,3 +139,8 @@ def test_polygon_with_a_hole_keeps_the_hole() -> None:
     fp = polygon_footprint(outer, [hole])
     assert not fp.polygon.contains(shapely.Point(0.5, 0.5))
     assert fp.polygon.contains(LineString([(0.1, 0.1), (0.2, 0.2)]))
+
+
+def test_corridor_with_a_leg_shorter_than_a_densification_step() -> None:
+    fp = corridor_footprint([(34.0, 35.0), (34.0, 35.003)], 1_000.0)  # a 330 m leg
+    assert fp.area_m2() == pytest.approx(2_000 * 333 + np.pi * 1_000**2, rel=0.02)

@@ -257,7 +257,8 @@ def _segment_strip(a: LonLat, b: LonLat, offset_m: float, bound_m: float, refere
     if length_m <= 0:
         return None
     step = _max_step_m(max(abs(a[1]), abs(b[1])) + offset_m / 111_000.0, offset_m, bound_m)
-    inner = g.npts(a[0], a[1], b[0], b[1], max(0, math.ceil(length_m / step) - 1))
+    between = math.ceil(length_m / step) - 1
+    inner = g.npts(a[0], a[1], b[0], b[1], between) if between > 0 else []  # npts refuses 0
     points = np.array([a, *inner, b], dtype=np.float64)
     count = len(points)
     # Azimuth of the geodesic at each point, from the point to the next (last: from previous).
