@@ -56,7 +56,7 @@ class Deconflict:
 
 
 def bootstrap(settings: Settings, clock: Clock | None = None) -> Deconflict:
-    engine = make_engine(settings.resolved_database_url())
+    engine = make_engine(settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous)
     upgrade(engine)
     key = load_or_create_service_key(settings.resolved_service_key_file())
     rules = Rules(margin=Separation(settings.margin_h_m, settings.margin_v_m))

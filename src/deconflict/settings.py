@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and the service key live.")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite under data_dir."
+    )
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = Field(
+        default="FULL",
+        description="FULL: a commit survives power loss. NORMAL (WAL): survives a process crash only; faster.",
     )
     nats_url: str | None = Field(default=None, description="NATS server for fan-out between replicas.")
     service_key_file: Path | None = Field(

@@ -63,7 +63,7 @@ class ErrorBody(BaseModel):
 def status_for(error: DomainError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS_BY_ERROR:
-            return STATUS_BY_ERROR[kind]  # type: ignore[index]
+            return STATUS_BY_ERROR[kind]
     return 400
 
 

@@ -20,6 +20,7 @@ from .signing import key_id, public_key_of, sign
 
 __all__ = [
     "GENESIS_HASH",
+    "ChainHead",
     "LedgerEntry",
     "entry_from_json",
     "entry_hash",
@@ -61,8 +62,16 @@ def entry_hash(body: Mapping[str, Any]) -> str:
     return sha256_hex(canonical_json(_hashed_body(body)))
 
 
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """Where the next entry goes: the last sequence number and hash (0 and zeros at genesis)."""
+
+    seq: int = 0
+    hash: str = GENESIS_HASH
+
+
 def make_entry(
-    prev: LedgerEntry | None,
+    prev: LedgerEntry | ChainHead | None,
     ts: datetime,
     actor: str | None,
     type: str,
@@ -73,15 +82,16 @@ def make_entry(
     actor_key: str | None = None,
 ) -> LedgerEntry:
     """The single way to append: the entry after ``prev`` (None: the first)."""
+    head = prev or ChainHead()
     if (actor_sig is None) != (actor_key is None):
         raise InvalidInput("an actor signature needs its key, and a key its signature")
     body: dict[str, Any] = {
-        "seq": 1 if prev is None else prev.seq + 1,
+        "seq": head.seq + 1,
         "ts": utc_timestamp(ts),
         "actor": actor,
         "type": type,
         "payload": dict(payload),
-        "prev_hash": GENESIS_HASH if prev is None else prev.hash,
+        "prev_hash": head.hash,
         "actor_sig": actor_sig,
         "actor_key": actor_key,
     }

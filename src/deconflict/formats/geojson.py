@@ -102,10 +102,12 @@ class _Fields:
 
     def choice(self, name: str, kind: type[_E], default: _E | None = None) -> _E:
         raw = self.text(name, required=default is None)
-        if raw is None and default is not None:
+        if raw is None:
+            if default is None:  # text() already refused a missing required value
+                raise InvalidInput("missing", field=self.field(name))
             return default
         try:
-            return kind(raw if kind is not AltitudeRef else str(raw).upper())
+            return kind(raw.upper() if kind is AltitudeRef else raw)
         except ValueError:
             allowed = " | ".join(member.value for member in kind)
             raise InvalidInput(f"unknown value {raw!r}; expected {allowed}", field=self.field(name)) from None

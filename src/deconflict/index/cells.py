@@ -9,6 +9,8 @@ complete. Boxes that cross the antimeridian are split at it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import h3
 from shapely.geometry import Polygon
 
@@ -43,10 +45,16 @@ def _cover_box(minx: float, miny: float, maxx: float, maxy: float, resolution: i
 
 def covering(polygon: Polygon, margin_m: float = 0.0, resolution: int = INDEX_RESOLUTION) -> list[int]:
     """Sorted H3 cells (as integers) covering the polygon grown by ``margin_m``."""
+    return list(_covering_of_box(padded_bounds(polygon, margin_m), resolution))
+
+
+@lru_cache(maxsize=4096)
+def _covering_of_box(bounds: tuple[float, float, float, float], resolution: int) -> tuple[int, ...]:
+    # Cached: the write path asks for the same box when it locks, looks up and indexes.
     cells: set[int] = set()
-    for box in _boxes(*padded_bounds(polygon, margin_m)):
+    for box in _boxes(*bounds):
         cells |= _cover_box(*box, resolution)
-    return sorted(cells)
+    return tuple(sorted(cells))
 
 
 def lock_keys(cells: list[int]) -> list[int]:

@@ -132,7 +132,7 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
         if uow.parties.get(cmd.party) is None:
             raise NotFound(f"no party {cmd.party!r}", field="party")
         op_id = cmd.operation_id or str(uuid.uuid4())
-        if uow.operations.get(op_id) is not None:
+        if uow.operations.versions_of([op_id]):
             raise InvalidInput(f"operation {op_id!r} already exists", field="operation")
         found = _detect(uow, op_id, cmd.party, cmd.volumes, rules)
         versions = _check_proof_of_read(uow, found, cmd.party, cmd.seen_versions)
@@ -173,10 +173,8 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
                 },
                 actor=None,
             )
-        stored = uow.operations.get(op.id)
         entries = uow.commit()
-    if stored is None:
-        raise NotFound(f"operation {op_id} vanished")
+    stored = StoredOperation(op, verdict.lead_time_s, late, now, now)
     return OperationOutcome(stored, tuple(records), tuple(entries))
 
 

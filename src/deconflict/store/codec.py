@@ -87,7 +87,7 @@ def volume_row(volume: Volume4D) -> dict[str, Any]:
     }
 
 
-def volume_from_row(row: Mapping[str, Any]) -> Volume4D:
+def volume_from_row(row: Mapping[str, Any] | Any) -> Volume4D:
     kind = FootprintKind(row["footprint_kind"])
     footprint = Footprint(
         kind,

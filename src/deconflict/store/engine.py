@@ -1,7 +1,8 @@
 """Engines for the two real backends, set up for safety first.
 
-SQLite: WAL, ``synchronous=FULL`` (a commit that returned survives a crash of
-the process *and* of the machine), foreign keys on, and explicit ``BEGIN
+SQLite: WAL, ``synchronous=FULL`` by default (a commit that returned survives a
+crash of the process *and* of the machine; ``NORMAL`` survives a crash of the
+process only, and saves an fsync per commit), foreign keys on, and explicit ``BEGIN
 IMMEDIATE`` for writers so that two writers never read-then-write past each
 other. PostgreSQL: READ COMMITTED plus advisory locks on the cells touched (see
 :mod:`.uow`).
@@ -22,25 +23,28 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL") -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite_synchronous)
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    if synchronous not in ("FULL", "NORMAL"):
+        raise ValueError("sqlite_synchronous is FULL or NORMAL")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would defer it).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()

@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from ..domain.canonical import canonical_json
-from ..domain.ledger import LedgerEntry, entry_from_json, entry_to_json, make_entry
+from ..domain.ledger import ChainHead, LedgerEntry, entry_from_json, entry_to_json, make_entry
 from ..domain.merkle import make_checkpoint_payload
 from . import tables as t
+
+_INSERT_ENTRY = insert(t.ledger)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,32 +39,31 @@ class SqlLedger:
         self.key = key
         self.checkpoint_every = checkpoint_every
 
-    def _head(self) -> tuple[LedgerEntry | None, int]:
+    def _head(self) -> tuple[ChainHead, int]:
         query = select(t.ledger_head).where(t.ledger_head.c.id == 1)
         if self.conn.dialect.name != "sqlite":  # SQLite writers already hold the database lock
             query = query.with_for_update()
         head = self.conn.execute(query).one()  # the migration creates the row
-        if head.seq == 0:
-            return None, head.checkpoint_to_seq
-        row = self.conn.execute(select(t.ledger.c.entry).where(t.ledger.c.seq == head.seq)).scalar_one()
-        return entry_from_json(json.loads(row)), head.checkpoint_to_seq
+        return ChainHead(head.seq, head.hash), head.checkpoint_to_seq
 
     def _insert(self, entry: LedgerEntry) -> None:
         self.conn.execute(
-            insert(t.ledger).values(
-                seq=entry.seq,
-                ts=entry.ts,
-                actor=entry.actor,
-                type=entry.type,
-                entry=canonical_json(entry_to_json(entry)).decode("utf-8"),
-                hash=entry.hash,
-            )
+            _INSERT_ENTRY,
+            {
+                "seq": entry.seq,
+                "ts": entry.ts,
+                "actor": entry.actor,
+                "type": entry.type,
+                "entry": canonical_json(entry_to_json(entry)).decode("utf-8"),
+                "hash": entry.hash,
+            },
         )
 
     def append(self, events: list[PendingEvent], at: datetime) -> list[LedgerEntry]:
         """Chain ``events`` after the head, adding a checkpoint when one is due."""
         if not events:
             return []
+        prev: LedgerEntry | ChainHead
         prev, checkpoint_to = self._head()
         appended: list[LedgerEntry] = []
         for event in events:
@@ -78,7 +79,7 @@ class SqlLedger:
             )
             self._insert(prev)
             appended.append(prev)
-        if prev is not None and prev.seq - checkpoint_to >= self.checkpoint_every:
+        if prev.seq - checkpoint_to >= self.checkpoint_every:
             covered = list(self.entries(checkpoint_to + 1, prev.seq))
             prev = make_entry(
                 prev, at, None, "checkpoint", make_checkpoint_payload(covered), self.key.private_b64
@@ -86,12 +87,11 @@ class SqlLedger:
             self._insert(prev)
             appended.append(prev)
             checkpoint_to = prev.seq - 1
-        if prev is not None:
-            self.conn.execute(
-                update(t.ledger_head)
-                .where(t.ledger_head.c.id == 1)
-                .values(seq=prev.seq, hash=prev.hash, checkpoint_to_seq=checkpoint_to)
-            )
+        self.conn.execute(
+            update(t.ledger_head)
+            .where(t.ledger_head.c.id == 1)
+            .values(seq=prev.seq, hash=prev.hash, checkpoint_to_seq=checkpoint_to)
+        )
         return appended
 
     def entries(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 
 from ..domain.activity import ActivityDomain
 from ..domain.conflict import Conflict
@@ -20,6 +20,28 @@ from ..index.cells import covering
 from ..service.ports import ConflictRecord, PartyRecord, StoredOperation
 from . import tables as t
 from .codec import utc, volume_from_row, volume_row
+
+# Statements built once: SQLAlchemy then reuses their compiled form on every call.
+_INSERT_OPERATION = insert(t.operations)
+_INSERT_VOLUME = insert(t.volumes).returning(t.volumes.c.id)
+_INSERT_CELLS = insert(t.volume_cells)
+_INSERT_CONFLICT = insert(t.conflicts)
+_HITS = (
+    select(t.volume_cells.c.volume_id)
+    .where(
+        t.volume_cells.c.cell.in_(bindparam("cells", expanding=True)),
+        t.volume_cells.c.time_end > bindparam("start"),
+        t.volume_cells.c.time_start < bindparam("end"),
+    )
+    .distinct()
+    .subquery()
+)
+_LIVE_NEAR = (
+    select(t.volumes, t.operations.c.party_id)
+    .join(_HITS, _HITS.c.volume_id == t.volumes.c.id)
+    .join(t.operations, t.operations.c.id == t.volumes.c.operation_id)
+    .where(t.operations.c.party_id != bindparam("party"))
+)
 
 
 class SqlPartyRepository:
@@ -83,14 +105,13 @@ class SqlOperationRepository:
     def _insert_volumes(self, op: Operation) -> None:
         for idx, volume in enumerate(op.volumes):
             volume_id = self.conn.execute(
-                insert(t.volumes)
-                .values(operation_id=op.id, version=op.version, idx=idx, **volume_row(volume))
-                .returning(t.volumes.c.id)
+                _INSERT_VOLUME,
+                {"operation_id": op.id, "version": op.version, "idx": idx, **volume_row(volume)},
             ).scalar_one()
             if op.state.live:
                 cells = covering(volume.footprint.polygon)
                 self.conn.execute(
-                    insert(t.volume_cells),
+                    _INSERT_CELLS,
                     [
                         {
                             "cell": c,
@@ -106,25 +127,26 @@ class SqlOperationRepository:
         if op.notice_at is None:
             raise ValueError("an operation is stored with the service's notice time")
         self.conn.execute(
-            insert(t.operations).values(
-                id=op.id,
-                party_id=op.party,
-                kind=op.kind.value,
-                category=op.category,
-                domain=op.domain.value,
-                state=op.state.value,
-                version=op.version,
-                priority=op.priority,
-                details=op.details,
-                contact=op.contact,
-                notice_at=op.notice_at,
-                lead_time_s=lead_time_s,
-                late_notice=late,
-                time_start=op.start,
-                time_end=op.end,
-                created_at=at,
-                updated_at=at,
-            )
+            _INSERT_OPERATION,
+            {
+                "id": op.id,
+                "party_id": op.party,
+                "kind": op.kind.value,
+                "category": op.category,
+                "domain": op.domain.value,
+                "state": op.state.value,
+                "version": op.version,
+                "priority": op.priority,
+                "details": op.details,
+                "contact": op.contact,
+                "notice_at": op.notice_at,
+                "lead_time_s": lead_time_s,
+                "late_notice": late,
+                "time_start": op.start,
+                "time_end": op.end,
+                "created_at": at,
+                "updated_at": at,
+            },
         )
         self._insert_volumes(op)
 
@@ -191,21 +213,9 @@ class SqlOperationRepository:
         """Other parties' live volumes that share a cell and may overlap the window."""
         if not cells:
             return []
-        hits = (
-            select(t.volume_cells.c.volume_id)
-            .where(
-                t.volume_cells.c.cell.in_(list(cells)),
-                t.volume_cells.c.time_end > window.start,
-                t.volume_cells.c.time_start < window.end,
-            )
-            .distinct()
-            .subquery()
-        )
         rows = self.conn.execute(
-            select(t.volumes, t.operations.c.party_id)
-            .join(hits, hits.c.volume_id == t.volumes.c.id)
-            .join(t.operations, t.operations.c.id == t.volumes.c.operation_id)
-            .where(t.operations.c.party_id != exclude_party)
+            _LIVE_NEAR,
+            {"cells": list(cells), "start": window.start, "end": window.end, "party": exclude_party},
         ).mappings()
         return [
             TaggedVolume(VolumeRef(r["party_id"], r["operation_id"], r["idx"]), volume_from_row(r))
@@ -250,29 +260,30 @@ class SqlConflictRepository:
     def add(self, record: ConflictRecord) -> None:
         c = record.conflict
         self.conn.execute(
-            insert(t.conflicts).values(
-                id=record.id,
-                a_operation_id=c.a.operation,
-                a_version=record.a_version,
-                a_index=c.a.index,
-                a_party=c.a.party,
-                b_operation_id=c.b.operation,
-                b_version=record.b_version,
-                b_index=c.b.index,
-                b_party=c.b.party,
-                state=record.state.value,
-                time_start=c.window.start,
-                time_end=c.window.end,
-                alt_lower_m=c.alt_lower_m,
-                alt_upper_m=c.alt_upper_m,
-                vertical_gap_m=c.vertical_gap_m,
-                distance_m=c.distance_m,
-                overlap_area_m2=c.overlap_area_m2,
-                acknowledged_by=json.dumps(list(record.acknowledged_by)),
-                note=record.note,
-                found_at=record.found_at,
-                updated_at=record.updated_at,
-            )
+            _INSERT_CONFLICT,
+            {
+                "id": record.id,
+                "a_operation_id": c.a.operation,
+                "a_version": record.a_version,
+                "a_index": c.a.index,
+                "a_party": c.a.party,
+                "b_operation_id": c.b.operation,
+                "b_version": record.b_version,
+                "b_index": c.b.index,
+                "b_party": c.b.party,
+                "state": record.state.value,
+                "time_start": c.window.start,
+                "time_end": c.window.end,
+                "alt_lower_m": c.alt_lower_m,
+                "alt_upper_m": c.alt_upper_m,
+                "vertical_gap_m": c.vertical_gap_m,
+                "distance_m": c.distance_m,
+                "overlap_area_m2": c.overlap_area_m2,
+                "acknowledged_by": json.dumps(list(record.acknowledged_by)),
+                "note": record.note,
+                "found_at": record.found_at,
+                "updated_at": record.updated_at,
+            },
         )
 
     @staticmethod

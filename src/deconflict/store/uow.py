@@ -27,6 +27,11 @@ from .repositories import SqlConflictRepository, SqlOperationRepository, SqlPart
 
 
 class SqlUnitOfWork:
+    parties: SqlPartyRepository
+    operations: SqlOperationRepository
+    conflicts: SqlConflictRepository
+    ledger: SqlLedger
+
     def __init__(
         self,
         engine: Engine,

@@ -115,7 +115,8 @@ def operation_overlaps(
 ) -> OverlapsView:
     """What this declaration would overlap now, with versions: read them, then submit with ``seen``."""
     declaration = read_declaration(body, actor.party, "candidate", _limits(request))
-    operation_id = body.get("operation_id") if isinstance(body.get("operation_id"), str) else ""
+    raw_id = body.get("operation_id")
+    operation_id = raw_id if isinstance(raw_id, str) else ""
     seen = overlaps_for(
         service.uow(write=False), service.rules, actor.party, declaration.volumes, operation_id
     )
