@@ -270,3 +270,16 @@ def test_parties_and_me(live_server: Any) -> None:
     red = live_server.client("red")
     assert red.get("/v1/me").json()["id"] == "red"
     assert {p["id"] for p in red.get("/v1/parties").json()} == {"blue", "red", "green", "watcher", "root"}
+
+
+def test_zone_details_stay_with_the_owner(live_server: Any) -> None:
+    red = live_server.client("red")
+    zone = create(red, square_op(size=0.5, hours=48, category="air_defence", details=SECRET), "/v1/zones").json()
+    zid = zone["operation"]["id"]
+    assert zone["operation"]["details"] == SECRET
+    for other in ("blue", "watcher"):
+        client = live_server.client(other)
+        assert client.get(f"/v1/zones/{zid}").json()["details"] is None
+        assert all(z["details"] is None for z in client.get("/v1/zones").json())
+    export = live_server.client("blue").get("/v1/ledger/export").text
+    assert SECRET not in export

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from fastapi import FastAPI, Response
+from fastapi.responses import HTMLResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from .. import __version__
 from ..bootstrap import Deconflict, bootstrap
 from ..settings import Settings
 from . import errors
+from .auth import TokenCache
+from .middleware import LimitsAndMetrics
 from .notifier import Notifier
 from .routes import conflicts, events, ledger, operations, parties
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
     if service is not None:
         app.state.service = service
     app.state.notifier = Notifier()
+    app.state.tokens = TokenCache()
     errors.install(app)
     _install_limits_and_metrics(app, settings)
     for module in (operations, conflicts, ledger, parties, events):
@@ -63,32 +66,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
 
 def _install_limits_and_metrics(app: FastAPI, settings: Settings) -> None:
     registry = CollectorRegistry()
-    requests = Counter(
-        "deconflict_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
-    )
-    latency = Histogram(
-        "deconflict_http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
-    )
-
-    @app.middleware("http")
-    async def limit_and_measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
-            return JSONResponse(
-                {
-                    "error": "limit_exceeded",
-                    "message": f"request body over {settings.max_request_bytes} bytes",
-                },
-                status_code=413,
-            )
-        route = request.scope.get("route")
-        with latency.labels(request.method, getattr(route, "path", "other")).time():
-            response = await call_next(request)
-        route = request.scope.get("route")
-        requests.labels(request.method, getattr(route, "path", "unmatched"), str(response.status_code)).inc()
-        return response
+    app.add_middleware(LimitsAndMetrics, max_body_bytes=settings.max_request_bytes, registry=registry)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

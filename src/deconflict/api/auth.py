@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from ..bootstrap import Deconflict
 from ..domain.canonical import canonical_json
@@ -54,6 +57,30 @@ def get_service(request: Request) -> Deconflict:
 
 
 ServiceDep = Annotated[Deconflict, Depends(get_service)]
+
+
+class TokenCache:
+    """Recently seen tokens, so most requests skip the database. A revoked or new token
+    takes effect within ``ttl_s``."""
+
+    def __init__(self, ttl_s: float = 10.0, size: int = 4096) -> None:
+        self.ttl_s = ttl_s
+        self.size = size
+        self._lock = threading.Lock()
+        self._actors: dict[str, tuple[Actor, float]] = {}
+
+    def get(self, digest: str) -> Actor | None:
+        with self._lock:
+            hit = self._actors.get(digest)
+        if hit is None or hit[1] < time.monotonic():
+            return None
+        return hit[0]
+
+    def put(self, digest: str, actor: Actor) -> None:
+        with self._lock:
+            if len(self._actors) >= self.size:
+                self._actors.clear()
+            self._actors[digest] = (actor, time.monotonic() + self.ttl_s)
 
 
 def _bearer(service: Deconflict, token: str) -> Actor:
@@ -101,7 +128,13 @@ async def current_actor(request: Request, service: ServiceDep) -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("send Authorization: Bearer <token> or a signed request")
-    return _bearer(service, token.strip())
+    cache: TokenCache = request.app.state.tokens
+    digest = token_hash(token.strip())
+    actor = cache.get(digest)
+    if actor is None:
+        actor = await run_in_threadpool(_bearer, service, token.strip())  # never block the event loop
+        cache.put(digest, actor)
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

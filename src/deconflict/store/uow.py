@@ -14,6 +14,7 @@ the commit, so the ledger head is locked only for that moment.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 
 from ..domain.ledger import LedgerEntry
-from .engine import WRITE_OPTION, is_sqlite
+from .engine import WRITE_OPTION, is_sqlite, writer_lock
 from .ledger_store import PendingEvent, ServiceKey, SqlLedger
 from .repositories import SqlConflictRepository, SqlOperationRepository, SqlPartyRepository
 
@@ -48,11 +49,19 @@ class SqlUnitOfWork:
         self.checkpoint_every = checkpoint_every
         self._pending: list[PendingEvent] = []
         self._conn: Connection | None = None
+        self._writer_lock: threading.Lock | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         options = {WRITE_OPTION: True} if self.write else {}
-        self._conn = self.engine.connect().execution_options(**options)
-        self._conn.begin()
+        self._writer_lock = writer_lock(self.engine) if self.write else None
+        if self._writer_lock is not None:
+            self._writer_lock.acquire()
+        try:
+            self._conn = self.engine.connect().execution_options(**options)
+            self._conn.begin()
+        except BaseException:
+            self._release()
+            raise
         self.parties = SqlPartyRepository(self._conn)
         self.operations = SqlOperationRepository(self._conn)
         self.conflicts = SqlConflictRepository(self._conn)
@@ -61,11 +70,19 @@ class SqlUnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._conn is not None:
-            if self._conn.in_transaction():
-                self._conn.rollback()
-            self._conn.close()
-            self._conn = None
+        try:
+            if self._conn is not None:
+                if self._conn.in_transaction():
+                    self._conn.rollback()
+                self._conn.close()
+                self._conn = None
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._writer_lock is not None:
+            self._writer_lock.release()
+            self._writer_lock = None
 
     @property
     def connection(self) -> Connection:
