@@ -16,6 +16,7 @@ import resource
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.conflict import conflict_between
 from deconflict.domain.signing import generate_keypair
 from deconflict.domain.volume import TaggedVolume, VolumeRef
+from deconflict.index.cells import covering, lock_keys
 from deconflict.service.commands import AddParty, SubmitOperation
 from deconflict.service.operations import submit_operation
 from deconflict.service.parties import add_party
@@ -84,6 +86,7 @@ def run(
     box: tuple[float, float, float, float],
     label: str,
     sync: str,
+    threads: int = 1,
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=url, sqlite_synchronous=sync)  # type: ignore[arg-type]
@@ -96,21 +99,29 @@ def run(
             load_s = time.perf_counter() - load_started
             rng = random.Random(7)
             volumes = [random_volume(rng, T0, box) for _ in range(submits)]
-            latencies, conflicts = [], 0
-            started = time.perf_counter()
-            for i, vol in enumerate(volumes):
+            latencies: list[float] = []
+            found: list[int] = []
+            margin = service.rules.margin.horizontal_m
+            locks = sum(len(lock_keys(covering(v.footprint.polygon, margin))) for v in volumes) / submits
+
+            def submit(i: int) -> None:
                 s = time.perf_counter()
                 out = submit_operation(
                     service.uow(),
                     service.clock,
                     service.rules,
                     SubmitOperation(
-                        party=PARTIES[i % len(PARTIES)], domain=ActivityDomain.AIR, volumes=(vol,)
+                        party=PARTIES[i % len(PARTIES)], domain=ActivityDomain.AIR, volumes=(volumes[i],)
                     ),
                 )
                 latencies.append(time.perf_counter() - s)
-                conflicts += len(out.conflicts)
+                found.append(len(out.conflicts))
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(submit, range(submits)))
             elapsed = time.perf_counter() - started
+            conflicts = sum(found)
             brute = (
                 brute_force(service, volumes[: max(1, min(20, 2_000_000 // max(size, 1)))])
                 if size <= 100_000
@@ -128,6 +139,7 @@ def run(
         "p99_ms": percentile(latencies, 0.99) * 1e3,
         "conflicts": conflicts,
         "brute_ms": None if brute is None else brute * 1e3,
+        "locks": locks,
     }
 
 
@@ -138,11 +150,14 @@ def main() -> None:
         "--backends", default="sqlite,sqlite:NORMAL,postgres", help="sqlite[:FULL|NORMAL],postgres"
     )
     parser.add_argument("--submits", type=int, default=400)
+    parser.add_argument("--threads", type=int, default=1, help="concurrent submitters, one connection each")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     busy = (35.0, 35.0, 35.055, 35.045)  # 5 km × 5 km
+    print(f"{args.threads} submitter thread(s); locks = cell locks taken per submission (PostgreSQL)")
     print(
-        f"{'backend':12} {'stored':>8} {'traffic':>8} {'subm/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'conflicts':>9} {'brute ms':>9} {'gain':>6}"
+        f"{'backend':12} {'stored':>8} {'traffic':>8} {'subm/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'locks':>5} "
+        f"{'conflicts':>9} {'brute ms':>9} {'gain':>6}"
     )
     pg = None
     try:
@@ -156,14 +171,14 @@ def main() -> None:
                         url = pg.create_database(f"bench_{size}_{label}")
                     else:
                         url = f"sqlite+pysqlite:///{tempfile.mkdtemp()}/bench.db"
-                    r = run(backend, url, size, args.submits, box, label, sync)
+                    r = run(backend, url, size, args.submits, box, label, sync, args.threads)
                     if backend == "sqlite":
                         r["backend"] = f"sqlite/{sync}"
                     brute = "-" if r["brute_ms"] is None else f"{r['brute_ms']:.1f}"
                     gain = "-" if r["brute_ms"] is None else f"{r['brute_ms'] / r['p50_ms']:.0f}×"
                     print(
                         f"{r['backend']!s:12} {size:>8} {label:>8} {r['per_s']:>8.0f} {r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f} "
-                        f"{r['conflicts']:>9} {brute:>9} {gain:>6}",
+                        f"{r['locks']:>5.1f} {r['conflicts']:>9} {brute:>9} {gain:>6}",
                         flush=True,
                     )
     finally:
