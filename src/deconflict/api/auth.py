@@ -51,7 +51,8 @@ class Actor:
             raise PermissionDenied("observers may read, not write")
 
 
-def get_service(request: Request) -> Deconflict:
+async def get_service(request: Request) -> Deconflict:
+    # async on purpose: a sync dependency costs a thread-pool hop per request.
     service: Deconflict = request.app.state.service
     return service
 
