@@ -55,8 +55,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -75,12 +74,12 @@ from ..domain.footprint import (
     circle_footprint,
     corridor_footprint,
     geod,
-    polygon_footprint,
     racetrack_footprint,
 )
 from ..domain.timewindow import TimeWindow
 from ..domain.units import METRES_PER_NAUTICAL_MILE
-from .geojson import _geometry as footprint_geometry
+from .geojson import footprint_geometry
+from .text_messages import at_line, clockwise_polygon, fail_at
 
 __all__ = [
     "AcoParseResult",
@@ -206,21 +205,6 @@ _VARIANTS = {
 }
 
 
-def _fail(message: str, line: int) -> InvalidInput:
-    return InvalidInput(message, field=f"line {line}")
-
-
-@contextmanager
-def _at_line(line: int) -> Iterator[None]:
-    """Re-raise a domain error raised while building a value as an error on ``line``."""
-    try:
-        yield
-    except InvalidInput as error:
-        if error.field is not None and error.field.startswith("line "):
-            raise
-        raise type(error)(error.message, field=f"line {line}") from None
-
-
 @dataclass(frozen=True, slots=True)
 class _Set:
     line: int
@@ -249,7 +233,7 @@ def _split_sets(text: str) -> list[_Set]:
         pos = end.end()
     rest = text[pos:]
     if rest.strip():
-        raise _fail(
+        raise fail_at(
             "a set that is not closed with '//'",
             line_of(pos + len(rest) - len(rest.lstrip())),
         )
@@ -265,7 +249,7 @@ def _angle(digits: str, hemisphere: str, degree_digits: int, limit: int, line: i
     """Degrees of ``DDMM[.mmmm]`` or ``DDMMSS[.ssss]`` (three degree digits for longitude)."""
     whole, _, decimals = digits.partition(".")
     if len(decimals) > _MAX_DECIMALS:
-        raise _fail(f"at most {_MAX_DECIMALS} decimals in {digits}{hemisphere}", line)
+        raise fail_at(f"at most {_MAX_DECIMALS} decimals in {digits}{hemisphere}", line)
     tail = f".{decimals}" if decimals else ""
     degrees = Fraction(int(whole[:degree_digits]))
     if len(whole) == degree_digits + 2:
@@ -274,10 +258,10 @@ def _angle(digits: str, hemisphere: str, degree_digits: int, limit: int, line: i
         minutes = Fraction(whole[degree_digits : degree_digits + 2])
         seconds = Fraction(whole[degree_digits + 2 :] + tail)
     if minutes >= 60 or seconds >= 60:
-        raise _fail(f"minutes and seconds must be below 60 in {digits}{hemisphere}", line)
+        raise fail_at(f"minutes and seconds must be below 60 in {digits}{hemisphere}", line)
     total = degrees + minutes / 60 + seconds / 3600
     if total > limit:
-        raise _fail(f"{digits}{hemisphere} is beyond {limit}°", line)
+        raise fail_at(f"{digits}{hemisphere} is beyond {limit}°", line)
     value = float(total)
     return (value if hemisphere in "NE" else -value) + 0.0
 
@@ -294,19 +278,8 @@ def _position(value: str, line: int) -> LonLat | None:
 def _distance(value: str, line: int) -> float:
     found = _DISTANCE.fullmatch(value.replace(" ", ""))
     if found is None:
-        raise _fail(f"expected a distance such as 10NM, 18KM or 500M, found {value!r}", line)
+        raise fail_at(f"expected a distance such as 10NM, 18KM or 500M, found {value!r}", line)
     return float(found["v"]) * _DISTANCE_UNITS[found["u"]]
-
-
-def _clockwise_polygon(points: Sequence[LonLat], line: int) -> Footprint:
-    ring = list(points)
-    if len(ring) > 1 and ring[0] == ring[-1]:
-        ring.pop()
-    with _at_line(line):
-        footprint = polygon_footprint(ring)
-        if footprint.polygon.exterior.is_ccw:
-            footprint = polygon_footprint([ring[0], *reversed(ring[1:])])
-    return footprint
 
 
 def _offset_line(first: LonLat, second: LonLat, side: OrbitSide, distance_m: float) -> tuple[LonLat, LonLat]:
@@ -349,11 +322,11 @@ def _geometry_fields(item: _Set) -> _Geometry:
             else:
                 out.width_m = _distance(value, item.line)
         elif value[:1].isdigit() or key.startswith("LAT"):
-            raise _fail(
+            raise fail_at(
                 f"cannot read the position {value!r}; expected DDMMSSN DDDMMSSE or DDMMN DDDMME", item.line
             )
         else:
-            raise _fail(f"unexpected field {value!r} in {item.identifier}", item.line)
+            raise fail_at(f"unexpected field {value!r} in {item.identifier}", item.line)
     return out
 
 
@@ -362,30 +335,30 @@ def _footprint(item: _Set, corridor_width_m: float | None) -> tuple[Footprint, O
     line, kind = item.line, item.identifier
     if kind == "POLYGON":
         if len(g.points) < 3:
-            raise _fail("a POLYGON needs at least three positions", line)
-        return _clockwise_polygon(g.points, line), None
+            raise fail_at("a POLYGON needs at least three positions", line)
+        return clockwise_polygon(g.points, line), None
     if kind == "CIRCLE":
         if len(g.points) != 1 or g.radius_m is None:
-            raise _fail(
+            raise fail_at(
                 "a CIRCLE is one centre and a radius, e.g. CIRCLE/351200N0334500E/RADIUS:10NM//", line
             )
-        with _at_line(line):
+        with at_line(line):
             return circle_footprint(g.points[0], g.radius_m), None
     if kind == "CORRIDOR":
         width = g.width_m if g.width_m is not None else corridor_width_m
         if width is None:
-            raise _fail("a CORRIDOR needs WIDTH:<distance> (or a CORRWIDTH set)", line)
+            raise fail_at("a CORRIDOR needs WIDTH:<distance> (or a CORRWIDTH set)", line)
         if len(g.points) < 2:
-            raise _fail("a CORRIDOR needs at least two route positions", line)
-        with _at_line(line):
+            raise fail_at("a CORRIDOR needs at least two route positions", line)
+        with at_line(line):
             return corridor_footprint(g.points, width / 2.0), None
     if len(g.points) != 2 or g.width_m is None:
-        raise _fail("an AORBIT is two turn points and WIDTH:<distance>, e.g. ORBALN:C", line)
+        raise fail_at("an AORBIT is two turn points and WIDTH:<distance>, e.g. ORBALN:C", line)
     alignment = g.alignment or "C"
     if alignment not in ("C", "L", "R"):
-        raise _fail(f"ORBALN must be C, L or R, not {alignment!r}", line)
+        raise fail_at(f"ORBALN must be C, L or R, not {alignment!r}", line)
     first, second = g.points
-    with _at_line(line):
+    with at_line(line):
         if alignment == "C":
             return racetrack_footprint(first, second, g.width_m), None
         side = OrbitSide(alignment)
@@ -399,7 +372,9 @@ def _feet(token: str, line: int, notes: list[tuple[int, str]]) -> tuple[str, flo
     """Kind (FL, RA, BR) and value (feet, or the flight level) of one EFFLEVEL bound."""
     found = _LEVEL.fullmatch(token)
     if found is None:
-        raise _fail(f"cannot read the level {token!r}; expected FL050, 070AMSL, 1000FT, SFC, GL or MSL", line)
+        raise fail_at(
+            f"cannot read the level {token!r}; expected FL050, 070AMSL, 1000FT, SFC, GL or MSL", line
+        )
     if found["fl"] is not None:
         return "FL", float(int(found["fl"]))
     if found["ra"] is not None:
@@ -415,17 +390,17 @@ def _altitude(item: _Set, notes: list[tuple[int, str]]) -> AltitudeSpec:
     values = _values(item)
     found = _EFFLEVEL.fullmatch(values[0].replace(" ", "").upper()) if len(values) == 1 else None
     if found is None:
-        raise _fail("expected one vertical dimension, e.g. EFFLEVEL/FLFL:FL050-FL250//", item.line)
+        raise fail_at("expected one vertical dimension, e.g. EFFLEVEL/FLFL:FL050-FL250//", item.line)
     desc = found["desc"]
     if desc is not None and desc not in _VARIANTS:
-        raise _fail(f"EFFLEVEL variant {desc} is not read here; expected {', '.join(_VARIANTS)}", item.line)
+        raise fail_at(f"EFFLEVEL variant {desc} is not read here; expected {', '.join(_VARIANTS)}", item.line)
     lo_kind, lower = _feet(found["lo"], item.line, notes)
     hi_kind, upper = _feet(found["hi"], item.line, notes)
     if hi_kind == "BR":
-        raise _fail("SFC, GL or MSL can only be the lower bound", item.line)
+        raise fail_at("SFC, GL or MSL can only be the lower bound", item.line)
     if desc is not None and _VARIANTS[desc] != (lo_kind, hi_kind):
         expected = "-".join(_VARIANTS[desc])
-        raise _fail(
+        raise fail_at(
             f"EFFLEVEL {desc} expects {expected} bounds, found {found['lo']}-{found['hi']}", item.line
         )
     if lo_kind == hi_kind == "FL":
@@ -435,19 +410,19 @@ def _altitude(item: _Set, notes: list[tuple[int, str]]) -> AltitudeSpec:
         upper = upper * 100.0 if hi_kind == "FL" else upper
         spec = AltitudeSpec(lower, upper, AltitudeRef.MSL, AltitudeUnit.FT)
     if not spec.lower < spec.upper:
-        raise _fail("the upper level must be above the lower", item.line)
+        raise fail_at("the upper level must be above the lower", item.line)
     return spec
 
 
 def _moment(value: str, line: int, period: TimeWindow | None) -> datetime:
     found = _DTG.fullmatch(value.replace(" ", "").upper())
     if found is None:
-        raise _fail(f"expected a time DDHHMMZMONYYYY, e.g. 221000ZNOV2026, found {value!r}", line)
+        raise fail_at(f"expected a time DDHHMMZMONYYYY, e.g. 221000ZNOV2026, found {value!r}", line)
     month = MONTHS.index(found["mon"]) + 1
     year_text = found["y"]
     if year_text is None:
         if period is None:
-            raise _fail(f"{value} has no year and the message has no PERIOD set to take it from", line)
+            raise fail_at(f"{value} has no year and the message has no PERIOD set to take it from", line)
         year = period.start.year
     else:
         year = int(year_text) if len(year_text) == 4 else 2000 + int(year_text)
@@ -456,14 +431,14 @@ def _moment(value: str, line: int, period: TimeWindow | None) -> datetime:
         if year_text is None and period is not None and moment < period.start - timedelta(days=183):
             moment = moment.replace(year=year + 1)
     except ValueError:
-        raise _fail(f"{value} is not a valid time (DDHHMMZMONYYYY)", line) from None
+        raise fail_at(f"{value} is not a valid time (DDHHMMZMONYYYY)", line) from None
     return moment
 
 
 def _window(start: str, end: str, line: int, period: TimeWindow | None) -> TimeWindow:
     if end.upper() in ("UFN", "INDEF"):
-        raise _fail("an open-ended period (UFN) is not read here; give an end time", line)
-    with _at_line(line):
+        raise fail_at("an open-ended period (UFN) is not read here; give an end time", line)
+    with at_line(line):
         return TimeWindow(_moment(start, line, period), _moment(end, line, period))
 
 
@@ -472,9 +447,11 @@ def _aperiod(item: _Set, period: TimeWindow | None) -> TimeWindow:
     if values and values[0].upper() == "DISCRETE":
         values = values[1:]
     elif values and values[0].upper() == "INTERVAL":
-        raise _fail("APERIOD/INTERVAL is not read here; list the periods as APERIOD/DISCRETE sets", item.line)
+        raise fail_at(
+            "APERIOD/INTERVAL is not read here; list the periods as APERIOD/DISCRETE sets", item.line
+        )
     if len(values) != 2:
-        raise _fail(
+        raise fail_at(
             "expected APERIOD/DISCRETE/<start>/<end>//, e.g. 221000ZNOV2026/221400ZNOV2026", item.line
         )
     return _window(values[0], values[1], item.line, period)
@@ -511,12 +488,12 @@ def _draft(item: _Set) -> _Draft:
         elif not sep and (key in _SHAPES or key in _UNREAD_SHAPES) and shape is None:
             shape = _SHAPES.get(key, key)
         else:
-            raise _fail(
+            raise fail_at(
                 f"unexpected ACMID field {value!r}; expected ACM:<type>, NAME:<name>, the shape, USE:<use>",
                 item.line,
             )
     if not acm_type or not name:
-        raise _fail(
+        raise fail_at(
             "an ACMID needs ACM:<type> and NAME:<name>, e.g. ACMID/ACM:ROZ/NAME:ROZ ALPHA/POLYGON//",
             item.line,
         )
@@ -535,32 +512,32 @@ def _build(
             return SkippedMeasure(
                 draft.line, draft.name, f"no POLYGON, CIRCLE, CORRIDOR or AORBIT set (has {sets})"
             )
-        raise _fail(f"{where} has no POLYGON, CIRCLE, CORRIDOR or AORBIT set", draft.line)
+        raise fail_at(f"{where} has no POLYGON, CIRCLE, CORRIDOR or AORBIT set", draft.line)
     if len(draft.geometry) > 1:
-        raise _fail(f"a second geometry set for {where}", draft.geometry[1].line)
+        raise fail_at(f"a second geometry set for {where}", draft.geometry[1].line)
     geometry = draft.geometry[0]
     if draft.shape is not None and _GEOMETRY_SETS[geometry.identifier] != draft.shape:
-        raise _fail(
+        raise fail_at(
             f"{where} is declared a {draft.shape} but this set is a {geometry.identifier}", geometry.line
         )
     if len(draft.widths) > 1:
-        raise _fail(f"a second CORRWIDTH set for {where}", draft.widths[1].line)
+        raise fail_at(f"a second CORRWIDTH set for {where}", draft.widths[1].line)
     corridor_width = None
     if draft.widths:
         values = _values(draft.widths[0])
         if len(values) != 1:
-            raise _fail("expected CORRWIDTH/<distance>//, e.g. CORRWIDTH/10NM//", draft.widths[0].line)
+            raise fail_at("expected CORRWIDTH/<distance>//, e.g. CORRWIDTH/10NM//", draft.widths[0].line)
         corridor_width = _distance(values[0], draft.widths[0].line)
     footprint, offset = _footprint(geometry, corridor_width)
     if not draft.levels:
-        raise _fail(f"{where} has no EFFLEVEL set", draft.line)
+        raise fail_at(f"{where} has no EFFLEVEL set", draft.line)
     if len(draft.levels) > 1:
-        raise _fail(f"a second EFFLEVEL set for {where}", draft.levels[1].line)
+        raise fail_at(f"a second EFFLEVEL set for {where}", draft.levels[1].line)
     altitude = _altitude(draft.levels[0], notes)
     periods = tuple(_aperiod(item, period) for item in draft.periods)
     if not periods:
         if period is None:
-            raise _fail(f"{where} has no APERIOD set and the message has no PERIOD set", draft.line)
+            raise fail_at(f"{where} has no APERIOD set and the message has no PERIOD set", draft.line)
         periods = (period,)
     return AirspaceControlMeasure(
         acm_type=draft.acm_type,
@@ -590,7 +567,7 @@ def parse_aco(text: str) -> AcoParseResult:
         elif kind == "GEODATUM":
             datum = " ".join(_values(item)).upper()
             if datum not in _WGS84:
-                raise _fail(f"positions are read as WGS 84; GEODATUM {datum!r} is not", item.line)
+                raise fail_at(f"positions are read as WGS 84; GEODATUM {datum!r} is not", item.line)
             header.append((item.line, kind))
         elif kind == "PERIOD":
             period_sets.append(item)
@@ -614,12 +591,12 @@ def parse_aco(text: str) -> AcoParseResult:
             if draft is not None:
                 draft.unread.append(kind)
     if len(period_sets) > 1:
-        raise _fail("a second PERIOD set", period_sets[1].line)
+        raise fail_at("a second PERIOD set", period_sets[1].line)
     period = None
     if period_sets:
         values = _values(period_sets[0])
         if len(values) < 2:
-            raise _fail(
+            raise fail_at(
                 "expected PERIOD/<start>/<end>//, e.g. PERIOD/220000ZNOV2026/230000ZNOV2026//",
                 period_sets[0].line,
             )

@@ -48,6 +48,7 @@ _E = TypeVar("_E", ActivityDomain, AltitudeRef, AltitudeUnit)
 __all__ = [
     "DeclaredVolume",
     "feature_collection",
+    "footprint_geometry",
     "load_file",
     "parse_feature",
     "parse_feature_collection",
@@ -219,7 +220,7 @@ def load_file(path: Path, geoid: Geoid | None) -> list[DeclaredVolume]:
     return parse_feature_collection(data, geoid)
 
 
-def _geometry(footprint: Footprint) -> tuple[dict[str, Any], dict[str, Any]]:
+def footprint_geometry(footprint: Footprint) -> tuple[dict[str, Any], dict[str, Any]]:
     spec = footprint.spec
     if isinstance(spec, PolygonSpec):
         rings = [[list(p) for p in (*ring, ring[0])] for ring in (spec.exterior, *spec.holes)]
@@ -238,7 +239,7 @@ def volume_feature(
     volume: Volume4D, *, party: str, operation: str, domain: ActivityDomain | str
 ) -> dict[str, Any]:
     """A Feature in this format; the declared altitude band is written back as declared."""
-    geometry, extra = _geometry(volume.footprint)
+    geometry, extra = footprint_geometry(volume.footprint)
     declared = volume.altitude.declared
     altitude: dict[str, Any]
     if declared is None:

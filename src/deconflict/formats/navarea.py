@@ -55,8 +55,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -65,10 +64,11 @@ from typing import Any
 from ..domain.activity import ActivityDomain
 from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit
 from ..domain.errors import InvalidInput
-from ..domain.footprint import CircleSpec, Footprint, PolygonSpec, circle_footprint, polygon_footprint
+from ..domain.footprint import CircleSpec, Footprint, PolygonSpec, circle_footprint
 from ..domain.timewindow import TimeWindow
 from ..domain.units import METRES_PER_FOOT, METRES_PER_NAUTICAL_MILE
-from .geojson import _geometry as footprint_geometry
+from .geojson import footprint_geometry
+from .text_messages import at_line, clockwise_polygon, fail_at
 
 __all__ = [
     "DEFAULT_CEILING_FT",
@@ -253,21 +253,6 @@ class _Body:
     notes: list[str] = field(default_factory=list)
 
 
-@contextmanager
-def _at_line(line: int) -> Iterator[None]:
-    """Re-raise a domain error raised while building a value as an error on ``line``."""
-    try:
-        yield
-    except InvalidInput as error:
-        if error.field is not None and error.field.startswith("line "):
-            raise
-        raise type(error)(error.message, field=f"line {line}") from None
-
-
-def _fail(message: str, line: int) -> InvalidInput:
-    return InvalidInput(message, field=f"line {line}")
-
-
 def _year(text: str) -> int:
     return int(text) if len(text) == 4 else 2000 + int(text)
 
@@ -283,28 +268,28 @@ def _moment(ddhhmm: str, month: str, year: str, line: int) -> datetime:
             tzinfo=UTC,
         )
     except ValueError:
-        raise _fail(f"{ddhhmm} UTC {month} {year} is not a valid time (DDHHMM UTC MON YY)", line) from None
+        raise fail_at(f"{ddhhmm} UTC {month} {year} is not a valid time (DDHHMM UTC MON YY)", line) from None
 
 
 def _angle(degrees: str, minutes: str, seconds: str | None, hemisphere: str, limit: int, line: int) -> float:
     _, _, minute_decimals = minutes.partition(".")
     if len(minute_decimals) > _MAX_MINUTE_DECIMALS:
-        raise _fail(f"at most {_MAX_MINUTE_DECIMALS} decimals of a minute in {degrees}-{minutes}", line)
+        raise fail_at(f"at most {_MAX_MINUTE_DECIMALS} decimals of a minute in {degrees}-{minutes}", line)
     total = Fraction(int(degrees)) + Fraction(minutes) / 60
     if seconds is not None:
         if minute_decimals:
-            raise _fail(
+            raise fail_at(
                 f"minutes with decimals cannot be followed by seconds ({degrees}-{minutes}-{seconds})", line
             )
         if len(seconds.partition(".")[2]) > _MAX_SECOND_DECIMALS:
-            raise _fail(f"at most {_MAX_SECOND_DECIMALS} decimals of a second in {seconds}", line)
+            raise fail_at(f"at most {_MAX_SECOND_DECIMALS} decimals of a second in {seconds}", line)
         if Fraction(seconds) >= 60:
-            raise _fail(f"seconds must be below 60, not {seconds}", line)
+            raise fail_at(f"seconds must be below 60, not {seconds}", line)
         total += Fraction(seconds) / 3600
     if Fraction(minutes) >= 60:
-        raise _fail(f"minutes must be below 60, not {minutes}", line)
+        raise fail_at(f"minutes must be below 60, not {minutes}", line)
     if total > limit:
-        raise _fail(f"{degrees}-{minutes}{hemisphere} is beyond {limit}°", line)
+        raise fail_at(f"{degrees}-{minutes}{hemisphere} is beyond {limit}°", line)
     value = float(total)
     return (value if hemisphere in "NE" else -value) + 0.0
 
@@ -315,17 +300,6 @@ def _position(match: re.Match[str], line: int) -> LonLat:
     return lon, lat
 
 
-def _clockwise_polygon(points: Sequence[LonLat], line: int) -> Footprint:
-    ring = list(points)
-    if len(ring) > 1 and ring[0] == ring[-1]:
-        ring.pop()
-    with _at_line(line):
-        footprint = polygon_footprint(ring)
-        if footprint.polygon.exterior.is_ccw:
-            footprint = polygon_footprint([ring[0], *reversed(ring[1:])])
-    return footprint
-
-
 def _mask(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
@@ -334,7 +308,7 @@ def _read_cancellations(par: _Paragraph, text: str, body: _Body, own_series: str
     for m in _CANCEL_SELF.finditer(text):
         line = par.line_at(m.start())
         if body.cancel_at is not None:
-            raise _fail("a second 'CANCEL THIS MSG' time", line)
+            raise fail_at("a second 'CANCEL THIS MSG' time", line)
         body.cancel_at = _moment(m["d"], m["m"], m["y"], line)
         text = _mask(text, m.start(), m.end())
     for m in _CANCEL_REFS.finditer(text):
@@ -342,7 +316,7 @@ def _read_cancellations(par: _Paragraph, text: str, body: _Body, own_series: str
         for piece in re.split(_JOIN, " ".join(m["refs"].split())):
             ref = _ONE_REF.fullmatch(piece)
             if ref is None:
-                raise _fail(
+                raise fail_at(
                     f"cannot read the warning reference {piece!r}; expected e.g. 'NAVAREA III 120/26'",
                     par.line_at(m.start()),
                 )
@@ -358,7 +332,7 @@ def _read_windows(par: _Paragraph, text: str, body: _Body) -> str:
     for m in _WINDOW.finditer(text):
         line = par.line_at(m.start())
         if body.window is not None:
-            raise _fail(
+            raise fail_at(
                 f"a second time window (the first is on line {body.window_line}); one warning declares one window",
                 line,
             )
@@ -367,7 +341,7 @@ def _read_windows(par: _Paragraph, text: str, body: _Body) -> str:
             start = _moment(m["sd"], m["sm"], m["sy"], line)
         else:
             start = _start_before(m["sd"], end, line)
-        with _at_line(line):
+        with at_line(line):
             body.window = TimeWindow(start, end)
         body.window_line = line
         text = _mask(text, m.start(), m.end())
@@ -388,7 +362,7 @@ def _start_before(ddhhmm: str, end: datetime, line: int) -> datetime:
 
 def _set_area(body: _Body, footprint: Footprint, line: int) -> None:
     if body.footprint is not None:
-        raise _fail(
+        raise fail_at(
             f"a second area (the first is on line {body.area_line}); one warning declares one area", line
         )
     body.footprint = footprint
@@ -400,7 +374,7 @@ def _read_circles(par: _Paragraph, text: str, body: _Body) -> str:
         line = par.line_at(m.start())
         centre = _position(m, line)
         radius_m = float(m["r"]) * _UNITS_M[" ".join(m["u"].split())]
-        with _at_line(line):
+        with at_line(line):
             footprint = circle_footprint(centre, radius_m)
         _set_area(body, footprint, line)
         text = _mask(text, m.start(), m.end())
@@ -426,16 +400,16 @@ def _read_areas(par: _Paragraph, text: str, body: _Body) -> str:
                 end = pos + 1
             elif text[pos].isdigit():
                 word = text[pos:].split(maxsplit=1)[0]
-                raise _fail(
+                raise fail_at(
                     f"cannot read the position starting {word!r}; expected DD-MM.mmN DDD-MM.mmE",
                     par.line_at(pos),
                 )
             break
         if len(points) < 3:
-            raise _fail(
+            raise fail_at(
                 "an area bounded by positions needs at least three of them (DD-MM.mmN DDD-MM.mmE)", line
             )
-        _set_area(body, _clockwise_polygon(points, line), line)
+        _set_area(body, clockwise_polygon(points, line), line)
         text = _mask(text, m.start(), end)
     return text
 
@@ -450,7 +424,7 @@ def _read_altitudes(par: _Paragraph, text: str, body: _Body) -> str:
         if text[: m.start()].split()[-1:] in (["DEPTH"], ["DEPTHS"]):
             continue  # a depth below the surface, not a height band
         if body.altitude is not None:
-            raise _fail("a second height band; one warning declares one band", line)
+            raise fail_at("a second height band; one warning declares one band", line)
         bounds: list[tuple[float, AltitudeUnit]] = []
         if m["sfc"] is not None:
             bounds.append((0.0, AltitudeUnit.FT))
@@ -469,7 +443,7 @@ def _read_altitudes(par: _Paragraph, text: str, body: _Body) -> str:
         if upper_unit is not units:
             upper = upper / METRES_PER_FOOT if upper_unit is AltitudeUnit.M else upper * METRES_PER_FOOT
         if not lower < upper:
-            raise _fail("the top of the height band must be above its bottom", line)
+            raise fail_at("the top of the height band must be above its bottom", line)
         body.altitude = AltitudeSpec(lower, upper, AltitudeRef.MSL, units)
         text = _mask(text, m.start(), m.end())
     return text
@@ -484,7 +458,7 @@ def _read_paragraph(par: _Paragraph, body: _Body, own_series: str) -> None:
     for pattern, message in _LEFTOVER_CHECKS:
         found = pattern.search(text)
         if found is not None:
-            raise _fail(message, par.line_at(found.start()))
+            raise fail_at(message, par.line_at(found.start()))
     if _CONNECTIVES.fullmatch(text):
         return
     note = " ".join(text.split()).lstrip(" ,;:.").rstrip(" ,;:")
@@ -497,7 +471,7 @@ def _heading(lines: Sequence[_Line], header: _Line, body_line: int | None) -> tu
     if len(lines) == 3:
         items = [line.text.removesuffix(".").strip() for line in lines]
     elif len(lines) > 3:
-        raise _fail(
+        raise fail_at(
             f"{expected}; found {len(lines)} lines before the first numbered paragraph", lines[3].number
         )
     else:
@@ -505,7 +479,7 @@ def _heading(lines: Sequence[_Line], header: _Line, body_line: int | None) -> tu
         if len(items) == 2:
             items.append("")
     if len(items) != 3 or not all(items[:2]) or (len(lines) == 3 and not items[2]):
-        raise _fail(expected, where)
+        raise fail_at(expected, where)
     return items[0], items[1], items[2]
 
 
@@ -528,7 +502,7 @@ def parse_navarea(text: str) -> NavWarning:
     lines = [_Line(i + 1, " ".join(raw.split()).upper()) for i, raw in enumerate(text.splitlines())]
     lines = [line for line in lines if line.text]
     if not lines:
-        raise _fail("empty message; expected a header such as 'NAVAREA III 123/26'", 1)
+        raise fail_at("empty message; expected a header such as 'NAVAREA III 123/26'", 1)
     navtex_id = None
     start = _NAVTEX_START.fullmatch(lines[0].text)
     if start is not None:
@@ -537,13 +511,13 @@ def parse_navarea(text: str) -> NavWarning:
         if lines and lines[-1].text == "NNNN":
             lines = lines[:-1]
     elif lines[0].text.startswith("ZCZC"):
-        raise _fail("expected a NAVTEX start 'ZCZC' and four characters, e.g. 'ZCZC HA12'", lines[0].number)
+        raise fail_at("expected a NAVTEX start 'ZCZC' and four characters, e.g. 'ZCZC HA12'", lines[0].number)
     if not lines:
-        raise _fail("expected a header such as 'NAVAREA III 123/26'", 1)
+        raise fail_at("expected a header such as 'NAVAREA III 123/26'", 1)
     header_line = lines[0]
     header = _HEADER.fullmatch(header_line.text)
     if header is None:
-        raise _fail(
+        raise fail_at(
             f"expected a header such as 'NAVAREA III 123/26' (series, number/year), found {header_line.text[:40]!r}",
             header_line.number,
         )
@@ -560,25 +534,25 @@ def parse_navarea(text: str) -> NavWarning:
 
     last_line = lines[-1].number
     if body.footprint is not None and body.window is None:
-        raise _fail(
+        raise fail_at(
             "no time window; expected a paragraph 'DDHHMM UTC MON YY TO DDHHMM UTC MON YY'",
             body_lines[0].number if body_lines else last_line,
         )
     if body.window is not None and body.footprint is None:
-        raise _fail(
+        raise fail_at(
             "no area; expected 'IN AREA BOUNDED BY <positions>' or 'WITHIN <r> NM OF <position>'",
             body.window_line,
         )
     if body.window is None:
         if not body.cancels:
-            raise _fail(
+            raise fail_at(
                 "expected a time window and an area (or a cancellation 'CANCEL NAVAREA III 120/26')",
                 body_lines[0].number if body_lines else last_line,
             )
         if body.altitude is not None:
-            raise _fail("a warning that only cancels others declares no height band", last_line)
+            raise fail_at("a warning that only cancels others declares no height band", last_line)
     elif body.self_cancel_line:
-        raise _fail(
+        raise fail_at(
             "'CANCEL ... AND THIS MSG' without a time would cancel this warning on receipt; "
             "write 'CANCEL THIS MSG DDHHMM UTC MON YY'",
             body.self_cancel_line,
