@@ -283,3 +283,15 @@ def test_zone_details_stay_with_the_owner(live_server: Any) -> None:
         assert all(z["details"] is None for z in client.get("/v1/zones").json())
     export = live_server.client("blue").get("/v1/ledger/export").text
     assert SECRET not in export
+
+
+@pytest.mark.parametrize(
+    ("action", "body"), [("acknowledge", None), ("resolve", {"note": "x"}), ("waive", {"reason": "x"})]
+)
+def test_conflict_actions_by_outsiders_are_denied(live_server: Any, action: str, body: Any) -> None:
+    op = create(live_server.client("blue"), square_op()).json()["operation"]
+    [conflict] = create(live_server.client("red"), square_op(seen={op["id"]: 1})).json()["conflicts"]
+    for outsider in ("green", "watcher"):
+        response = live_server.client(outsider).post(f"/v1/conflicts/{conflict['id']}/{action}", json=body)
+        assert response.status_code == 403, (outsider, response.text)
+    assert live_server.client("blue").get(f"/v1/conflicts/{conflict['id']}").json()["state"] == "open"

@@ -63,9 +63,12 @@ class SseListener:
         self.thread.join(timeout=5)
 
 
+SECRET = "blue's owner-only details"
+
+
 def conflict_between(live_server: Any, lon: float) -> tuple[str, float]:
     blue, red = live_server.client("blue"), live_server.client("red")
-    op = blue.post("/v1/operations", json=square_op(lon=lon)).json()["operation"]
+    op = blue.post("/v1/operations", json=square_op(lon=lon, details=SECRET)).json()["operation"]
     sent = time.monotonic()
     made = red.post("/v1/operations", json=square_op(lon=lon, seen={op["id"]: 1}))
     return made.json()["conflicts"][0]["id"], sent
@@ -87,10 +90,13 @@ def test_both_parties_receive_the_conflict_and_a_reconnect_misses_nothing(live_s
         assert blue.wait_for("conflict.found")[1]["payload"]["conflict_id"] == missed_id
         red = SseListener(live_server.url, live_server.tokens["red"], after=last_seen_by_red)
         assert red.wait_for("conflict.found")[1]["payload"]["conflict_id"] == missed_id
-        # Need to know: a third party hears of operations, not of others' conflicts.
+        # Need to know: a third party hears of operations, not of others' conflicts,
+        # and nobody's stream carries another party's details.
         assert green.events.qsize() > 0
         while not green.events.empty():
-            assert not green.events.get()[1].startswith("conflict.")
+            _, kind, data = green.events.get()
+            assert not kind.startswith("conflict.")
+            assert SECRET not in json.dumps(data)
     finally:
         for listener in (blue, red, green):
             listener.close()
