@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from .domain.conflict import Separation
+from .domain.message import HotlinePolicy, Precedence
 from .domain.signing import generate_keypair, public_key_of
 from .service.operations import Rules
 from .service.ports import Clock, SystemClock
@@ -61,3 +63,14 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Deconflict:
     key = load_or_create_service_key(settings.resolved_service_key_file())
     rules = Rules(margin=Separation(settings.margin_h_m, settings.margin_v_m))
     return Deconflict(settings, engine, key, clock or SystemClock(), rules)
+
+
+def hotline_policy(settings: Settings) -> HotlinePolicy:
+    """The hotline's acknowledgement deadlines and escalation levels, from settings."""
+    seconds = {
+        Precedence.FLASH: settings.flash_deadline_s,
+        Precedence.IMMEDIATE: settings.immediate_deadline_s,
+        Precedence.PRIORITY: settings.priority_deadline_s,
+        Precedence.ROUTINE: settings.routine_deadline_s,
+    }
+    return HotlinePolicy({p: timedelta(seconds=s) for p, s in seconds.items()}, settings.escalation_levels)

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     max_area_km2: float = Field(default=250_000.0, gt=0, description="Largest footprint accepted.")
     max_vertices: int = Field(default=10_000, ge=3, description="Most vertices in one footprint.")
     max_request_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body.")
+    flash_deadline_s: float = Field(default=60.0, gt=0, description="Hotline: FLASH ack deadline.")
+    immediate_deadline_s: float = Field(default=300.0, gt=0, description="Hotline: IMMEDIATE deadline.")
+    priority_deadline_s: float = Field(default=1800.0, gt=0, description="Hotline: PRIORITY deadline.")
+    routine_deadline_s: float = Field(default=21600.0, gt=0, description="Hotline: ROUTINE deadline.")
+    escalation_levels: int = Field(default=3, ge=1, description="Hotline: escalation levels.")
+    escalation_poll_s: float = Field(default=0.5, gt=0, description="Hotline: max escalation check gap.")
     host: str = "127.0.0.1"
     port: int = 8000
 

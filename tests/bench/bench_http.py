@@ -26,15 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
-from conftest import start_server, stop_server  # noqa: E402
-from preload import THEATRE, preload  # noqa: E402
-from servers import PostgresServer, free_port  # noqa: E402
+from preload import THEATRE, preload
 
-from deconflict.bootstrap import bootstrap  # noqa: E402
-from deconflict.domain.signing import generate_keypair  # noqa: E402
-from deconflict.service.commands import AddParty  # noqa: E402
-from deconflict.service.parties import add_party, issue_token  # noqa: E402
-from deconflict.settings import Settings  # noqa: E402
+from conftest import start_server, stop_server
+from deconflict.bootstrap import bootstrap
+from deconflict.domain.signing import generate_keypair
+from deconflict.service.commands import AddParty
+from deconflict.service.parties import add_party, issue_token
+from deconflict.settings import Settings
+from servers import PostgresServer, free_port
 
 PARTIES = ["blue", "red", "green", "amber"]
 BUSY = (35.0, 35.0, 35.055, 35.045)  # 5 km × 5 km
@@ -64,7 +64,9 @@ def body(rng: random.Random, box: tuple[float, float, float, float], t0: datetim
     }
 
 
-async def drive(url: str, tokens: dict[str, str], clients: int, requests: int, box: tuple[float, float, float, float]) -> dict[str, float]:
+async def drive(
+    url: str, tokens: dict[str, str], clients: int, requests: int, box: tuple[float, float, float, float]
+) -> dict[str, float]:
     latencies: list[float] = []
     calls = 0
     retries = 0
@@ -77,7 +79,9 @@ async def drive(url: str, tokens: dict[str, str], clients: int, requests: int, b
         nonlocal calls, retries
         party = PARTIES[n % len(PARTIES)]
         rng = random.Random(n)
-        async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {tokens[party]}"}, timeout=60) as client:
+        async with httpx.AsyncClient(
+            base_url=url, headers={"Authorization": f"Bearer {tokens[party]}"}, timeout=60
+        ) as client:
             while True:
                 try:
                     queue.get_nowait()
@@ -108,7 +112,14 @@ async def drive(url: str, tokens: dict[str, str], clients: int, requests: int, b
     def q(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1e3
 
-    return {"subm_s": requests / elapsed, "req_s": calls / elapsed, "p50": q(0.5), "p95": q(0.95), "p99": q(0.99), "retries": retries}
+    return {
+        "subm_s": requests / elapsed,
+        "req_s": calls / elapsed,
+        "p50": q(0.5),
+        "p95": q(0.95),
+        "p99": q(0.99),
+        "retries": retries,
+    }
 
 
 def prepare(data_dir: Path, url: str, stored: int) -> dict[str, str]:
@@ -132,7 +143,9 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     args = parser.parse_args()
     print(f"{args.clients} clients, {args.stored} live volumes stored, one uvicorn worker, loopback")
-    print(f"{'backend':9} {'traffic':8} {'subm/s':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'409s':>5}")
+    print(
+        f"{'backend':9} {'traffic':8} {'subm/s':>7} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'409s':>5}"
+    )
     pg = None
     try:
         for backend in args.backends.split(","):
@@ -147,7 +160,9 @@ def main() -> None:
                 port = free_port()
                 process = start_server(data_dir, url, port)
                 try:
-                    r = asyncio.run(drive(f"http://127.0.0.1:{port}", tokens, args.clients, args.requests, box))
+                    r = asyncio.run(
+                        drive(f"http://127.0.0.1:{port}", tokens, args.clients, args.requests, box)
+                    )
                 finally:
                     stop_server(process)
                 print(

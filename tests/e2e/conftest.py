@@ -45,8 +45,11 @@ class LiveServer:
             client.close()
 
 
-def start_server(data_dir: Path, database_url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    data_dir: Path, database_url: str, port: int, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DECONFLICT_DATA_DIR": str(data_dir), "DECONFLICT_DATABASE_URL": database_url}
+    env.update(extra_env or {})
     process = subprocess.Popen(
         [sys.executable, "-m", "deconflict.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,

@@ -14,9 +14,10 @@ from ..bootstrap import Deconflict, bootstrap
 from ..settings import Settings
 from . import errors
 from .auth import TokenCache
+from .background import background_tasks
 from .middleware import LimitsAndMetrics
 from .notifier import Notifier
-from .routes import conflicts, events, ledger, operations, parties
+from .routes import conflicts, events, ledger, messages, operations, parties
 
 INDEX_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>deconflict</title></head>
 <body><h1>deconflict</h1><p>The joint deconfliction service is running.</p>
@@ -32,7 +33,8 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
         owned = service is None
         app.state.service = service or bootstrap(settings)
         try:
-            yield
+            async with background_tasks(app, settings):
+                yield
         finally:
             if owned:
                 app.state.service.close()
@@ -50,7 +52,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
     app.state.tokens = TokenCache()
     errors.install(app)
     _install_limits_and_metrics(app, settings)
-    for module in (operations, conflicts, ledger, parties, events):
+    for module in (operations, conflicts, ledger, parties, events, messages):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["service"])

@@ -7,6 +7,7 @@ import typer
 
 def build_app() -> typer.Typer:
     from . import conflicts, cpa, ledger, party, serve, submit
+    from . import hotline as hotline_cli
 
     app = typer.Typer(
         name="deconflict",
@@ -21,6 +22,7 @@ def build_app() -> typer.Typer:
     app.command("submit")(submit.submit_command)
     app.add_typer(party.party_app, name="party")
     app.add_typer(ledger.ledger_app, name="ledger")
+    app.add_typer(hotline_cli.hotline_app, name="hotline")
     app.command("cpa")(cpa.cpa_command)
     return app
 

@@ -16,6 +16,7 @@ from ..domain.conflict_state import ConflictState
 from ..domain.operation import Operation, OperationState
 from ..domain.timewindow import TimeWindow
 from ..domain.volume import TaggedVolume
+from .hotline_ports import MessageRepository
 
 __all__ = [
     "Clock",
@@ -112,6 +113,8 @@ class UnitOfWork(Protocol):
     def operations(self) -> OperationRepository: ...
     @property
     def conflicts(self) -> ConflictRepository: ...
+    @property
+    def messages(self) -> MessageRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

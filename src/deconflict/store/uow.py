@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from ..domain.ledger import LedgerEntry
 from .engine import WRITE_OPTION, is_sqlite, writer_lock
+from .hotline_repository import SqlMessageRepository
 from .ledger_store import PendingEvent, ServiceKey, SqlLedger
 from .repositories import SqlConflictRepository, SqlOperationRepository, SqlPartyRepository
 
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     parties: SqlPartyRepository
     operations: SqlOperationRepository
     conflicts: SqlConflictRepository
+    messages: SqlMessageRepository
     ledger: SqlLedger
 
     def __init__(
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
         self.parties = SqlPartyRepository(self._conn)
         self.operations = SqlOperationRepository(self._conn)
         self.conflicts = SqlConflictRepository(self._conn)
+        self.messages = SqlMessageRepository(self._conn)
         self.ledger = SqlLedger(self._conn, self.key, self.checkpoint_every)
         self._pending = []
         return self

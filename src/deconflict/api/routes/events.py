@@ -20,8 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from ...bootstrap import Deconflict
 from ...domain.errors import DomainError
 from ...domain.ledger import LedgerEntry, entry_to_json
+from ...service.hotline_records import hotline_visibility
 from ..auth import Actor, ActorDep, ServiceDep, _bearer
 from ..errors import ERROR_RESPONSES
+from ..ledger_tail import read_after
 
 router = APIRouter(prefix="/v1", tags=["events"], responses=ERROR_RESPONSES)
 
@@ -32,6 +34,8 @@ BATCH = 500
 
 def visible_to(actor: Actor, entry: LedgerEntry) -> bool:
     """Need to know: conflicts and late notices go to the parties they concern."""
+    if (hotline := hotline_visibility(actor.party, entry.type, entry.payload)) is not None:
+        return hotline  # hotline traffic: sender and recipients only, not observers
     if actor.is_observer or actor.is_admin:
         return True
     payload = entry.payload
@@ -57,8 +61,9 @@ async def _stream(
     try:
         idle = 0.0
         while await alive():
+            woken = wake.is_set()
             wake.clear()
-            entries = await run_in_threadpool(_read, service, after)
+            entries = await read_after(service, notifier, after, woken)  # shared: one query per replica
             for entry in entries:
                 after = entry.seq
                 if visible_to(actor, entry):
@@ -76,11 +81,20 @@ async def _stream(
         notifier.unsubscribe(wake)
 
 
+_RENDERED: dict[str, str] = {}  # entry hash -> event JSON: rendered once for every stream
+
+
 def _event_json(entry: LedgerEntry) -> str:
-    body = entry_to_json(entry)
-    return json.dumps(
-        {k: body[k] for k in ("seq", "ts", "type", "actor", "payload", "hash")}, separators=(",", ":")
-    )
+    rendered = _RENDERED.get(entry.hash)
+    if rendered is None:
+        body = entry_to_json(entry)
+        rendered = json.dumps(
+            {k: body[k] for k in ("seq", "ts", "type", "actor", "payload", "hash")}, separators=(",", ":")
+        )
+        if len(_RENDERED) >= 4096:
+            _RENDERED.clear()
+        _RENDERED[entry.hash] = rendered
+    return rendered
 
 
 @router.get(
