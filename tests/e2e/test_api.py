@@ -274,7 +274,9 @@ def test_parties_and_me(live_server: Any) -> None:
 
 def test_zone_details_stay_with_the_owner(live_server: Any) -> None:
     red = live_server.client("red")
-    zone = create(red, square_op(size=0.5, hours=48, category="air_defence", details=SECRET), "/v1/zones").json()
+    zone = create(
+        red, square_op(size=0.5, hours=48, category="air_defence", details=SECRET), "/v1/zones"
+    ).json()
     zid = zone["operation"]["id"]
     assert zone["operation"]["details"] == SECRET
     for other in ("blue", "watcher"):
@@ -295,3 +297,22 @@ def test_conflict_actions_by_outsiders_are_denied(live_server: Any, action: str,
         response = live_server.client(outsider).post(f"/v1/conflicts/{conflict['id']}/{action}", json=body)
         assert response.status_code == 403, (outsider, response.text)
     assert live_server.client("blue").get(f"/v1/conflicts/{conflict['id']}").json()["state"] == "open"
+
+
+def test_ledger_copies_withhold_what_the_reader_need_not_know_and_still_verify(live_server: Any) -> None:
+    op = create(live_server.client("blue"), square_op()).json()["operation"]
+    [conflict] = create(live_server.client("red"), square_op(seen={op["id"]: 1})).json()["conflicts"]
+    keys = KeyRing.from_json(live_server.client("root").get("/v1/ledger/keys").json())
+    green = live_server.client("green")
+    export = green.get("/v1/ledger/export").content
+    report = verify_export(export, keys)
+    assert report.ok, report.summary()
+    assert report.redacted >= 1
+    assert conflict["id"].encode() not in export  # blue and red's conflict is not green's to read
+    assert op["id"].encode() in export  # operations are shown to all (volumes, no details)
+    page = green.get("/v1/ledger").json()["entries"]
+    found = [e for e in page if e["type"] == "conflict.found"]
+    assert found and all(e["payload"] is None and e["payload_sha256"] for e in found)
+    blue_copy = live_server.client("blue").get("/v1/ledger/export").content
+    assert conflict["id"].encode() in blue_copy
+    assert verify_export(blue_copy, keys).ok

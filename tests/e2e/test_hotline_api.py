@@ -70,8 +70,12 @@ def test_a_message_goes_to_its_recipients_only_and_every_step_is_recorded(live_s
         assert live_server.client("blue").post(f"/v1/messages/{message['id']}/ack").status_code == 403
 
         root = live_server.client("root")
-        export = root.get("/v1/ledger/export").content
-        report = verify_export(export, KeyRing.from_json(root.get("/v1/ledger/keys").json()))
+        keys = KeyRing.from_json(root.get("/v1/ledger/keys").json())
+        # A third party's copy withholds the traffic yet verifies; a participant's shows it all.
+        outsider = verify_export(live_server.client("green").get("/v1/ledger/export").content, keys)
+        assert outsider.ok and outsider.redacted >= 4 and outsider.actor_signatures == 0
+        export = live_server.client("blue").get("/v1/ledger/export").content
+        report = verify_export(export, keys)
         assert report.ok, report.summary()
         assert report.actor_signatures == 2
         hotline = [json.loads(line) for line in export.splitlines()[:-1]]

@@ -171,7 +171,7 @@ def test_a_flash_escalates_on_time_after_the_replica_that_accepted_it_is_killed(
         assert report.ok, report.summary()
         assert report.actor_signatures >= 2  # blue's message, red's acknowledgement
         entries = [json.loads(line) for line in export.splitlines()[:-1]]
-        mine = [e for e in entries if e["payload"].get("message_id") == message["id"]]
+        mine = [e for e in entries if (e["payload"] or {}).get("message_id") == message["id"]]
         types = [e["type"] for e in mine]
         assert types[0] == "message.sent" and types[-1] == "message.acknowledged"
         levels = [e["payload"]["level"] for e in mine if e["type"] == "message.escalated"]

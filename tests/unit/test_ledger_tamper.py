@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from deconflict.domain.canonical import canonical_json
-from deconflict.domain.ledger import ChainHead, LedgerEntry, make_entry
+from deconflict.domain.ledger import ChainHead, LedgerEntry, entry_to_json, make_entry, redact
 from deconflict.domain.ledger_verify import KeyRing, export_lines, verify_export
 from deconflict.domain.merkle import make_checkpoint_payload
 from deconflict.domain.signing import generate_keypair, public_key_of, sign
@@ -128,21 +128,7 @@ def test_a_forged_entry_rehashed_without_the_service_key_fails_at_its_signature(
         ENTRIES[3], T0, "blue", "operation.cancelled", {"operation_id": "op-1"}, forger_private
     )
     lines = [*LINES]
-    lines[4] = canonical_json(
-        {
-            "seq": forged.seq,
-            "ts": "2026-11-22T10:00:00.000000Z",
-            "actor": "blue",
-            "type": forged.type,
-            "payload": dict(forged.payload),
-            "prev_hash": forged.prev_hash,
-            "actor_sig": None,
-            "actor_key": None,
-            "hash": forged.hash,
-            "service_key": forged.service_key,
-            "service_sig": forged.service_sig,
-        }
-    )
+    lines[4] = canonical_json(entry_to_json(forged))
     report = verify_export(b"\n".join(lines) + b"\n", KEYS)
     assert not report.ok and report.first_bad_line == 5
     assert "service key" in report.reason
@@ -170,3 +156,19 @@ def test_keys_file_round_trip() -> None:
     ring = KeyRing((SERVICE_PUBLIC,), {"blue": (BLUE_PUBLIC,)})
     assert KeyRing.from_json(ring.to_json()) == ring
     assert public_key_of(SERVICE_PRIVATE) == SERVICE_PUBLIC
+
+
+def test_a_copy_with_withheld_payloads_still_verifies_but_not_a_changed_one() -> None:
+    private = {5, 9, 14}  # say, another pair of parties' conflicts
+    copy = [redact(e) if e.seq in private else e for e in ENTRIES]
+    data = b"".join(export_lines(copy, T0 + timedelta(days=1), SERVICE_PRIVATE))
+    report = verify_export(data, KEYS)
+    assert report.ok, report.summary()
+    assert report.redacted == 3
+    withheld = data.split(b"\n")[4]  # entry 5: op-3's submission
+    assert b'"payload":null' in withheld and b"op-3" not in withheld
+    changed = [*LINES]
+    changed[6] = changed[6].replace(b"op-5", b"op-X")
+    report = verify_export(b"\n".join(changed) + b"\n", KEYS)
+    assert not report.ok and report.first_bad_line == 7
+    assert "digest" in report.reason

@@ -23,7 +23,10 @@ class LimitsAndMetrics:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.requests = Counter(
-            "deconflict_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
+            "deconflict_http_requests_total",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=registry,
         )
         self.latency = Histogram(
             "deconflict_http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
@@ -74,7 +77,10 @@ class LimitsAndMetrics:
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})

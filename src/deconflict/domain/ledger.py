@@ -5,12 +5,18 @@ chained hash (it does not know its place in the chain). It signs the request
 it makes — the canonical JSON of ``payload["request"]`` — and the entry's hash
 covers that signature; the service signs every entry's hash. Together: the
 party cannot deny what it asked, the service cannot deny when it recorded it.
+
+The chained hash covers the payload's digest (``payload_sha256``), not the
+payload itself. So a copy of the ledger may *redact* payloads its reader has no
+need to know (another pair of parties' conflict, their hotline traffic) and
+still verify end to end: the chain, every service signature and every
+checkpoint hold; only the redacted contents are withheld.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,11 +32,13 @@ __all__ = [
     "entry_hash",
     "entry_to_json",
     "make_entry",
+    "payload_digest",
+    "redact",
     "signed_part",
 ]
 
 GENESIS_HASH = "0" * 64
-_FIELDS = ("seq", "ts", "actor", "type", "payload", "prev_hash", "actor_sig", "actor_key")
+_FIELDS = ("seq", "ts", "actor", "type", "payload_sha256", "prev_hash", "actor_sig", "actor_key")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,17 @@ class LedgerEntry:
     hash: str
     service_key: str
     service_sig: str
+    payload_sha256: str = ""
+    redacted: bool = False  # the payload is withheld from this copy; its digest stays
+
+
+def payload_digest(payload: Mapping[str, Any]) -> str:
+    return sha256_hex(canonical_json(dict(payload)))
+
+
+def redact(entry: LedgerEntry) -> LedgerEntry:
+    """The entry without its payload, for a reader with no need to know it."""
+    return replace(entry, payload={}, redacted=True)
 
 
 def signed_part(payload: Mapping[str, Any]) -> bytes:
@@ -90,7 +109,7 @@ def make_entry(
         "ts": utc_timestamp(ts),
         "actor": actor,
         "type": type,
-        "payload": dict(payload),
+        "payload_sha256": payload_digest(payload),
         "prev_hash": head.hash,
         "actor_sig": actor_sig,
         "actor_key": actor_key,
@@ -101,13 +120,14 @@ def make_entry(
         ts=parse_timestamp(body["ts"]),
         actor=actor,
         type=type,
-        payload=body["payload"],
+        payload=dict(payload),
         prev_hash=body["prev_hash"],
         actor_sig=actor_sig,
         actor_key=actor_key,
         hash=digest,
         service_key=key_id(public_key_of(service_private_b64)),
         service_sig=sign(service_private_b64, bytes.fromhex(digest)),
+        payload_sha256=body["payload_sha256"],
     )
 
 
@@ -117,7 +137,8 @@ def entry_to_json(entry: LedgerEntry) -> dict[str, Any]:
         "ts": utc_timestamp(entry.ts),
         "actor": entry.actor,
         "type": entry.type,
-        "payload": dict(entry.payload),
+        "payload": None if entry.redacted else dict(entry.payload),
+        "payload_sha256": entry.payload_sha256,
         "prev_hash": entry.prev_hash,
         "actor_sig": entry.actor_sig,
         "actor_key": entry.actor_key,
@@ -134,13 +155,15 @@ def entry_from_json(data: Mapping[str, Any]) -> LedgerEntry:
             ts=parse_timestamp(str(data["ts"])),
             actor=data["actor"],
             type=str(data["type"]),
-            payload=dict(data["payload"]),
+            payload={} if data["payload"] is None else dict(data["payload"]),
             prev_hash=str(data["prev_hash"]),
             actor_sig=data["actor_sig"],
             actor_key=data["actor_key"],
             hash=str(data["hash"]),
             service_key=str(data["service_key"]),
             service_sig=str(data["service_sig"]),
+            payload_sha256=str(data["payload_sha256"]),
+            redacted=data["payload"] is None,
         )
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidInput(f"not a ledger entry: {error}") from None

@@ -6,6 +6,10 @@ count and the head hash (so that cutting entries off the end is detected). The
 verifier needs nothing but the file and the public keys; because every line
 must be canonical, any changed, removed, reordered or inserted byte is caught,
 and the report names the first line that no longer fits and why.
+
+A copy may carry redacted entries (``"payload": null``): their digest is still
+chained, so the copy verifies; a party signature over a withheld payload is
+counted as not checkable rather than checked.
 """
 
 from __future__ import annotations
@@ -18,7 +22,15 @@ from typing import Any
 
 from .canonical import canonical_json, utc_timestamp
 from .errors import InvalidInput
-from .ledger import GENESIS_HASH, LedgerEntry, entry_from_json, entry_hash, entry_to_json, signed_part
+from .ledger import (
+    GENESIS_HASH,
+    LedgerEntry,
+    entry_from_json,
+    entry_hash,
+    entry_to_json,
+    payload_digest,
+    signed_part,
+)
 from .merkle import merkle_root
 from .signing import key_id, public_key_of, sign, verify
 
@@ -49,6 +61,7 @@ class VerificationReport:
     entries: int = 0
     checkpoints: int = 0
     actor_signatures: int = 0
+    redacted: int = 0
     head_hash: str = ""
     first_bad_line: int | None = None
     first_bad_seq: int | None = None
@@ -58,7 +71,8 @@ class VerificationReport:
         if self.ok:
             return (
                 f"ledger OK: {self.entries} entries, {self.checkpoints} checkpoints, "
-                f"{self.actor_signatures} party signatures verified; head {self.head_hash[:16]}…"
+                f"{self.actor_signatures} party signatures verified, {self.redacted} payloads withheld "
+                f"from this copy; head {self.head_hash[:16]}…"
             )
         where = f"line {self.first_bad_line}"
         if self.first_bad_seq is not None:
@@ -105,6 +119,7 @@ class _Verifier:
         self.entries: list[LedgerEntry] = []
         self.checkpoints = 0
         self.actor_signatures = 0
+        self.redacted = 0
 
     def _service_signature(self, kid: str, message: bytes, signature: str, seq: int | None) -> None:
         public = self.service_keys.get(kid)
@@ -125,7 +140,11 @@ class _Verifier:
         if entry_hash(raw) != entry.hash:
             raise _Bad("hash mismatch: the entry's content was changed", seq)
         self._service_signature(entry.service_key, bytes.fromhex(entry.hash), entry.service_sig, seq)
-        if entry.actor_sig is not None:
+        if entry.redacted:
+            self.redacted += 1
+        elif payload_digest(entry.payload) != entry.payload_sha256:
+            raise _Bad("payload does not match its digest: the payload was changed", seq)
+        if entry.actor_sig is not None and not entry.redacted:
             self._actor_signature(entry)
         if entry.type == "checkpoint":
             self._checkpoint(entry)
@@ -141,6 +160,8 @@ class _Verifier:
         self.actor_signatures += 1
 
     def _checkpoint(self, entry: LedgerEntry) -> None:
+        if entry.redacted:
+            raise _Bad("a checkpoint's payload must not be withheld", entry.seq)
         try:
             first, last = int(entry.payload["from_seq"]), int(entry.payload["to_seq"])
             claimed = str(entry.payload["merkle_root"])
@@ -210,6 +231,7 @@ def verify_export(data: bytes, keys: KeyRing) -> VerificationReport:
                 len(verifier.entries),
                 verifier.checkpoints,
                 verifier.actor_signatures,
+                verifier.redacted,
                 first_bad_line=number,
                 first_bad_seq=bad.seq,
                 reason=bad.reason,
@@ -227,5 +249,5 @@ def verify_export(data: bytes, keys: KeyRing) -> VerificationReport:
         )
     head = verifier.entries[-1].hash if verifier.entries else GENESIS_HASH
     return VerificationReport(
-        True, len(verifier.entries), verifier.checkpoints, verifier.actor_signatures, head
+        True, len(verifier.entries), verifier.checkpoints, verifier.actor_signatures, verifier.redacted, head
     )

@@ -48,11 +48,6 @@ def visible_to(actor: Actor, entry: LedgerEntry) -> bool:
     return True
 
 
-def _read(service: Deconflict, after: int) -> list[LedgerEntry]:
-    with service.uow(write=False) as uow:
-        return list(uow.ledger.entries(after + 1, limit=BATCH))
-
-
 async def _stream(
     service: Deconflict, notifier: Any, actor: Actor, after: int, alive: Any
 ) -> AsyncIterator[tuple[int, LedgerEntry | None]]:
