@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from .domain.conflict import Separation
 from .domain.message import HotlinePolicy, Precedence
 from .domain.signing import generate_keypair, public_key_of
+from .domain.spectrum import EmissionReach
 from .service.operations import Rules
 from .service.ports import Clock, SystemClock
 from .settings import Settings
@@ -61,7 +62,11 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Deconflict:
     engine = make_engine(settings.resolved_database_url(), sqlite_synchronous=settings.sqlite_synchronous)
     upgrade(engine)
     key = load_or_create_service_key(settings.resolved_service_key_file())
-    rules = Rules(margin=Separation(settings.margin_h_m, settings.margin_v_m))
+    reach = EmissionReach(settings.spectrum_protection_dbm, settings.spectrum_reach_cap_m)
+    rules = Rules(
+        margin=Separation(settings.margin_h_m, settings.margin_v_m, reach),
+        lease=timedelta(seconds=settings.lease_s),
+    )
     return Deconflict(settings, engine, key, clock or SystemClock(), rules)
 
 

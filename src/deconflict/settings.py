@@ -36,6 +36,23 @@ class Settings(BaseSettings):
     routine_deadline_s: float = Field(default=21600.0, gt=0, description="Hotline: ROUTINE deadline.")
     escalation_levels: int = Field(default=3, ge=1, description="Hotline: escalation levels.")
     escalation_poll_s: float = Field(default=0.5, gt=0, description="Hotline: max escalation check gap.")
+    lease_s: float = Field(
+        default=300.0, gt=0, description="Spectrum: an emission's lease, renewed by heartbeat."
+    )
+    lease_poll_s: float = Field(
+        default=5.0, gt=0, description="Spectrum: max gap between lapsed-lease checks."
+    )
+    spectrum_protection_dbm: float = Field(
+        default=-110.0,
+        ge=-200,
+        le=200,
+        description="Spectrum: level an emission's reach is computed down to.",
+    )
+    spectrum_reach_cap_m: float = Field(
+        default=100_000.0,
+        ge=0,
+        description="Spectrum: the most an emission's free-space reach may add, metres.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -6,7 +6,7 @@ import typer
 
 
 def build_app() -> typer.Typer:
-    from . import conflicts, cpa, ledger, party, serve, submit
+    from . import aco, conflicts, cpa, ledger, navarea, party, serve, submit
     from . import hotline as hotline_cli
 
     app = typer.Typer(
@@ -24,6 +24,8 @@ def build_app() -> typer.Typer:
     app.add_typer(ledger.ledger_app, name="ledger")
     app.add_typer(hotline_cli.hotline_app, name="hotline")
     app.command("cpa")(cpa.cpa_command)
+    app.add_typer(navarea.navarea_app, name="navarea")
+    app.add_typer(aco.aco_app, name="aco")
     return app
 
 

@@ -9,6 +9,16 @@ Declared bands may also be given as
   standard atmosphere (QNH 1013.25 hPa), taken as height above MSL. This is
   **approximate**: the true height of a flight level moves with the weather by
   hundreds of feet.
+- ``SFC`` in metres or feet: from the surface (``lower`` must be 0) up to a
+  height above ground, for ground operations, standing ground areas and
+  low-level activity. There is no terrain model, so the band is made to hold
+  wherever the surface may be *below* it: the lower bound is
+  ``SURFACE_FLOOR_W84_M`` (−500 m W84, below any land or sea surface on Earth —
+  the Dead Sea shore is about −410 m W84), and the upper bound takes the
+  surface as MSL (the stated height above MSL, with the geoid's highest
+  undulation over the footprint). **Limitation:** over high ground the true
+  ceiling is higher by the terrain elevation, so there a ground volume
+  under-states its top; declare such an area in ``MSL`` (terrain + height).
 
 Because the geoid undulates across a footprint, a converted band is widened to
 hold at every vertex: the lower bound uses the lowest undulation, the upper
@@ -27,6 +37,7 @@ from .errors import InvalidInput
 from .units import METRES_PER_FOOT
 
 __all__ = [
+    "SURFACE_FLOOR_W84_M",
     "AltitudeBand",
     "AltitudeRef",
     "AltitudeSpec",
@@ -37,12 +48,15 @@ __all__ = [
 ]
 
 FEET_PER_FLIGHT_LEVEL = 100.0
+# The floor of a band declared from the surface (SFC): below every land and sea surface.
+SURFACE_FLOOR_W84_M = -500.0
 
 
 class AltitudeRef(StrEnum):
     W84 = "W84"
     MSL = "MSL"
     FL = "FL"
+    SFC = "SFC"
 
 
 class AltitudeUnit(StrEnum):
@@ -108,13 +122,15 @@ def band_in_w84(
     if spec.ref is AltitudeRef.W84:
         factor = METRES_PER_FOOT if spec.units is AltitudeUnit.FT else 1.0
         return AltitudeBand(spec.lower * factor, spec.upper * factor, spec)
+    if spec.ref is AltitudeRef.SFC and spec.lower != 0:
+        raise InvalidInput("an SFC band starts at the surface: alt_lower must be 0", field="alt_lower")
     if geoid is None:
         raise InvalidInput(f"alt_ref {spec.ref} needs the geoid model", field="alt_ref")
     undulations = [float(n) for n in geoid.undulation_m(lons, lats)]
     if not undulations or not all(math.isfinite(n) for n in undulations):
         raise InvalidInput("no geoid height for this footprint", field="alt_ref")
-    return AltitudeBand(
-        _to_msl_m(spec.lower, spec) + min(undulations),
-        _to_msl_m(spec.upper, spec) + max(undulations),
-        spec,
-    )
+    upper_m = _to_msl_m(spec.upper, spec) + max(undulations)
+    if spec.ref is AltitudeRef.SFC:
+        # The surface is unknown: from below any surface to the height taken above MSL.
+        return AltitudeBand(SURFACE_FLOOR_W84_M, upper_m, spec)
+    return AltitudeBand(_to_msl_m(spec.lower, spec) + min(undulations), upper_m, spec)

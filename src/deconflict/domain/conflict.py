@@ -13,6 +13,13 @@ once, their interiors overlap or their gap is smaller than the margin:
 
 With any positive margin, touching volumes conflict (their gap is 0).
 Volumes of the same party never conflict with each other.
+
+Spectrum (see :mod:`.spectrum`): two volumes that both carry a frequency band
+conflict only if the bands also share a positive width (closed intervals; a
+common edge frequency is not an overlap), and their horizontal margin grows to
+the farther emission's free-space reach (``Separation.reach``). A volume with a
+band and one without never conflict: an emission and a flight use different
+resources (the platform carrying an emitter is declared in its own domain).
 """
 
 from __future__ import annotations
@@ -28,8 +35,9 @@ from shapely.geometry import Polygon
 from .errors import InvalidInput
 from .horizontal import aligned, gap_m, interiors_overlap, overlap_area_m2
 from .lonlat import FULL_TURN
+from .spectrum import EmissionReach
 from .timewindow import TimeWindow
-from .volume import TaggedVolume, VolumeRef
+from .volume import TaggedVolume, Volume4D, VolumeRef
 
 __all__ = ["Conflict", "Separation", "conflict_between", "conflicts_against", "find_conflicts"]
 
@@ -44,12 +52,32 @@ class Separation:
 
     horizontal_m: float = 0.0
     vertical_m: float = 0.0
+    # How far emissions reach beyond their area (None: not at all); see domain/spectrum.py.
+    reach: EmissionReach | None = None
 
     def __post_init__(self) -> None:
         for name in ("horizontal_m", "vertical_m"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise InvalidInput("margin must be a non-negative number of metres", field=name)
+
+    def horizontal_between(self, a: Volume4D, b: Volume4D) -> float:
+        """The horizontal margin for a pair: for two volumes sharing a band, grown to the
+        farther emission's reach at the shared band's lowest frequency. Symmetric."""
+        if self.reach is None or a.band is None or b.band is None:
+            return self.horizontal_m
+        shared = a.band.shared(b.band)
+        if shared is None:
+            return self.horizontal_m
+        reach_a = self.reach.reach_m(a.eirp_dbm, shared.low_hz)
+        reach_b = self.reach.reach_m(b.eirp_dbm, shared.low_hz)
+        return max(self.horizontal_m, reach_a, reach_b)
+
+    def search_m(self, volume: Volume4D) -> float:
+        """How far from ``volume`` another volume may lie and still conflict with it."""
+        if self.reach is None or volume.band is None:
+            return self.horizontal_m
+        return max(self.horizontal_m, self.reach.cap_m)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +115,15 @@ def conflict_between(
     if first.ref.party == second.ref.party:
         return None
     a, b = (first, second) if first.ref <= second.ref else (second, first)
+    # Spectrum: a banded volume (emission or restricted frequency) meets only banded
+    # volumes, and only where the bands share a positive width; an emission's reach
+    # then widens the horizontal margin.
+    band_a, band_b = a.volume.band, b.volume.band
+    if (band_a is None) != (band_b is None):
+        return None
+    if band_a is not None and band_b is not None and not band_a.overlaps(band_b):
+        return None
+    horizontal_m = margin.horizontal_between(a.volume, b.volume)
     window = a.volume.window.intersection(b.volume.window)
     if window is None:
         return None
@@ -95,11 +132,11 @@ def conflict_between(
         return None
     poly_a = a.volume.footprint.polygon
     poly_b = aligned(a.volume.footprint, b.volume.footprint)
-    if not _boxes_within(poly_a, poly_b, margin.horizontal_m):
+    if not _boxes_within(poly_a, poly_b, horizontal_m):
         return None
-    if margin.horizontal_m > 0:
+    if horizontal_m > 0:
         distance = gap_m(poly_a, poly_b)
-        if distance >= margin.horizontal_m:
+        if distance >= horizontal_m:
             return None
         area = overlap_area_m2(poly_a, poly_b) if distance == 0 else 0.0
     else:
@@ -150,7 +187,7 @@ def conflicts_against(
     found: dict[tuple[VolumeRef, VolumeRef], Conflict] = {}
     for new in candidates:
         hits: set[int] = set()
-        for search in _search_boxes(new.volume.footprint.polygon, margin.horizontal_m):
+        for search in _search_boxes(new.volume.footprint.polygon, margin.search_m(new.volume)):
             hits.update(int(i) for i in tree.query(search))
         for i in sorted(hits):
             conflict = conflict_between(new, existing[i], margin)
@@ -170,7 +207,7 @@ def find_conflicts(volumes: Iterable[TaggedVolume], margin: Separation = Separat
     found: list[Conflict] = []
     for i, tv in enumerate(items):
         hits: set[int] = set()
-        for search in _search_boxes(tv.volume.footprint.polygon, margin.horizontal_m):
+        for search in _search_boxes(tv.volume.footprint.polygon, margin.search_m(tv.volume)):
             hits.update(int(j) for j in tree.query(search))
         for j in sorted(hits):
             if j <= i or not (starts[i] < ends[j] and starts[j] < ends[i]):

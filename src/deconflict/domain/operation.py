@@ -3,8 +3,14 @@
     proposed ──accept──▶ accepted ──activate──▶ activated ──end──▶ ended
         │                   │                      │
         └──────cancel───────┴────────cancel────────┘──▶ cancelled
+        │                   │                      │          ▲
+        └──────suspend──────┴───────suspend────────┘──▶ suspended ──cancel──┘
 
-An operation is *live* (it can conflict) until it is ended or cancelled.
+An operation is *live* (it can conflict) until it is ended, cancelled or
+suspended. Only an emission holds a lease (see :mod:`.lease`); when the lease
+lapses the service suspends it. Suspension is final: the owner cancels the
+suspended emission and submits it again, so it is checked afresh against what
+the others declared while it was off the air.
 A zone is a standing volume (airspace, air-defence area, hazard area,
 restricted frequency); it is live until retired (state ``cancelled``).
 """
@@ -39,10 +45,11 @@ class OperationState(StrEnum):
     ACTIVATED = "activated"
     ENDED = "ended"
     CANCELLED = "cancelled"
+    SUSPENDED = "suspended"
 
     @property
     def live(self) -> bool:
-        return self not in (OperationState.ENDED, OperationState.CANCELLED)
+        return self not in (OperationState.ENDED, OperationState.CANCELLED, OperationState.SUSPENDED)
 
 
 class OperationAction(StrEnum):
@@ -50,6 +57,7 @@ class OperationAction(StrEnum):
     ACTIVATE = "activate"
     END = "end"
     CANCEL = "cancel"
+    SUSPEND = "suspend"
 
 
 _TRANSITIONS: dict[tuple[OperationState, OperationAction], OperationState] = {
@@ -60,6 +68,10 @@ _TRANSITIONS: dict[tuple[OperationState, OperationAction], OperationState] = {
     (OperationState.PROPOSED, OperationAction.CANCEL): OperationState.CANCELLED,
     (OperationState.ACCEPTED, OperationAction.CANCEL): OperationState.CANCELLED,
     (OperationState.ACTIVATED, OperationAction.CANCEL): OperationState.CANCELLED,
+    (OperationState.PROPOSED, OperationAction.SUSPEND): OperationState.SUSPENDED,
+    (OperationState.ACCEPTED, OperationAction.SUSPEND): OperationState.SUSPENDED,
+    (OperationState.ACTIVATED, OperationAction.SUSPEND): OperationState.SUSPENDED,
+    (OperationState.SUSPENDED, OperationAction.CANCEL): OperationState.CANCELLED,
 }
 
 

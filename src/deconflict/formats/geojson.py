@@ -10,8 +10,11 @@ A FeatureCollection, one Feature per volume::
       party, operation        strings
       domain                  air | sea | ground | spectrum
       alt_lower, alt_upper    numbers
-      alt_ref                 W84 | MSL | FL   (alt_units m | ft for W84 and MSL; default m)
+      alt_ref                 W84 | MSL | FL | SFC   (alt_units m | ft for W84, MSL and SFC;
+                              default m; SFC: alt_lower 0, alt_upper a height above ground)
       time_start, time_end    RFC 3339 with an offset
+      band_low_hz, band_high_hz   spectrum only, and required there: the frequency band
+      eirp_dbm                spectrum only: maximum power (EIRP, dBm) of an emission
 
 Every error names the feature index and the field, e.g.
 ``features[3].properties.alt_upper: alt_upper must be above alt_lower``.
@@ -40,6 +43,7 @@ from ..domain.footprint import (
     polygon_footprint,
     racetrack_footprint,
 )
+from ..domain.spectrum import FrequencyBand, check_eirp_dbm
 from ..domain.timewindow import TimeWindow
 from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
 
@@ -171,6 +175,28 @@ def _footprint(geometry: object, props: _Fields, path: str) -> Footprint:
     )
 
 
+_SPECTRUM_FIELDS = ("band_low_hz", "band_high_hz", "eirp_dbm")
+
+
+def _spectrum(props: _Fields, domain: ActivityDomain) -> tuple[FrequencyBand | None, float | None]:
+    """The band and power of a spectrum feature; other domains must not state them."""
+    if domain is not ActivityDomain.SPECTRUM:
+        for name in _SPECTRUM_FIELDS:
+            if props.mapping.get(name) is not None:
+                raise InvalidInput(f"only spectrum volumes carry {name}", field=props.field(name))
+        return None, None
+    low, high = props.number("band_low_hz") or 0.0, props.number("band_high_hz") or 0.0
+    try:
+        frequencies = FrequencyBand(low, high)
+    except InvalidInput as error:
+        error.field = props.field(error.field or "band_low_hz")
+        raise
+    eirp = props.number("eirp_dbm", required=False)
+    if eirp is not None:
+        check_eirp_dbm(eirp, props.field("eirp_dbm"))
+    return frequencies, eirp
+
+
 def parse_feature(feature: object, index: int, geoid: Geoid | None) -> DeclaredVolume:
     path = f"features[{index}]"
     if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
@@ -198,7 +224,10 @@ def parse_feature(feature: object, index: int, geoid: Geoid | None) -> DeclaredV
     except InvalidInput as error:
         error.field = props.field(error.field or "alt_ref")
         raise
-    return DeclaredVolume(index, party, operation, domain, Volume4D(footprint, band, TimeWindow(start, end)))
+    frequencies, eirp = _spectrum(props, domain)
+    return DeclaredVolume(
+        index, party, operation, domain, Volume4D(footprint, band, TimeWindow(start, end), frequencies, eirp)
+    )
 
 
 def parse_feature_collection(data: object, geoid: Geoid | None) -> list[DeclaredVolume]:
@@ -252,6 +281,11 @@ def volume_feature(
         altitude = {"alt_lower": declared.lower, "alt_upper": declared.upper, "alt_ref": declared.ref.value}
         if declared.ref is not AltitudeRef.FL:
             altitude["alt_units"] = declared.units.value
+    spectrum: dict[str, Any] = {}
+    if volume.band is not None:
+        spectrum = {"band_low_hz": volume.band.low_hz, "band_high_hz": volume.band.high_hz}
+    if volume.eirp_dbm is not None:
+        spectrum["eirp_dbm"] = volume.eirp_dbm
     return {
         "type": "Feature",
         "geometry": geometry,
@@ -262,6 +296,7 @@ def volume_feature(
             **altitude,
             "time_start": volume.window.start.isoformat().replace("+00:00", "Z"),
             "time_end": volume.window.end.isoformat().replace("+00:00", "Z"),
+            **spectrum,
             **extra,
         },
     }

@@ -10,19 +10,31 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from ..domain.conflict import Conflict, Separation, conflicts_against
 from ..domain.conflict_state import ConflictState
-from ..domain.errors import InvalidInput, MissedOverlaps, NotFound, PermissionDenied, StaleVersion
+from ..domain.errors import (
+    InvalidInput,
+    InvalidTransition,
+    MissedOverlaps,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
+from ..domain.lease import DEFAULT_LEASE
 from ..domain.ledger import LedgerEntry
 from ..domain.notice import NoticePolicy
 from ..domain.operation import DeclarationKind, Operation, OperationAction, OperationState, next_state
+from ..domain.restricted_frequency import check_declaration
 from ..domain.timewindow import TimeWindow
 from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
 from ..index.cells import covering, lock_keys
 from .commands import AmendOperation, ChangeOperationState, Signature, SubmitOperation
+from .leases import grant_lease
 from .ports import Clock, ConflictRecord, StoredOperation, UnitOfWork
-from .records import conflict_payload, operation_payload
+from .records import conflict_payload, iso, operation_payload
+from .spectrum import screen_spectrum
 
 __all__ = [
     "OperationOutcome",
@@ -46,6 +58,7 @@ class Rules:
 
     margin: Separation = field(default_factory=Separation)
     notice: NoticePolicy = field(default_factory=NoticePolicy)
+    lease: timedelta = DEFAULT_LEASE  # an emission's lease (domain/lease.py)
 
 
 def _tag(op_id: str, party: str, volumes: Sequence[Volume4D]) -> list[TaggedVolume]:
@@ -55,7 +68,7 @@ def _tag(op_id: str, party: str, volumes: Sequence[Volume4D]) -> list[TaggedVolu
 def _cells(volumes: Sequence[Volume4D], margin: Separation) -> list[int]:
     cells: set[int] = set()
     for v in volumes:
-        cells.update(covering(v.footprint.polygon, margin.horizontal_m))
+        cells.update(covering(v.footprint.polygon, margin.search_m(v)))  # grown by emissions' reach
     return sorted(cells)
 
 
@@ -128,13 +141,14 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
     """Declare an operation (or zone); conflicts with other parties are recorded with it."""
     if not cmd.volumes:
         raise InvalidInput("an operation needs at least one volume", field="features")
+    role, category = check_declaration(cmd.domain, cmd.kind, cmd.category, cmd.volumes)
     with uow:
         if uow.parties.get(cmd.party) is None:
             raise NotFound(f"no party {cmd.party!r}", field="party")
         op_id = cmd.operation_id or str(uuid.uuid4())
         if uow.operations.versions_of([op_id]):
             raise InvalidInput(f"operation {op_id!r} already exists", field="operation")
-        found = _detect(uow, op_id, cmd.party, cmd.volumes, rules)
+        found = screen_spectrum(uow, role, cmd.party, _detect(uow, op_id, cmd.party, cmd.volumes, rules))
         versions = _check_proof_of_read(uow, found, cmd.party, cmd.seen_versions)
         now = clock.now()
         op = Operation(
@@ -143,7 +157,7 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
             domain=cmd.domain,
             volumes=cmd.volumes,
             kind=cmd.kind,
-            category=cmd.category,
+            category=category,
             priority=cmd.priority,
             details=cmd.details,
             contact=cmd.contact,
@@ -153,6 +167,8 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
         late = verdict.late and op.kind is DeclarationKind.OPERATION
         uow.operations.add(op, verdict.lead_time_s, late, now)
         payload = _with_request(operation_payload(op, verdict.lead_time_s, late), cmd.signature)
+        if (expires := grant_lease(uow, op, now, rules.lease)) is not None:
+            payload["lease_expires_at"] = iso(expires)
         uow.record(
             "zone.declared" if op.kind is DeclarationKind.ZONE else "operation.submitted",
             payload,
@@ -207,7 +223,9 @@ def amend_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: AmendOpera
                 current_version=current.version,
                 field="amends_version",
             )
+        role, _ = check_declaration(current.domain, current.kind, current.category, cmd.volumes)
         found = _detect(uow, current.id, current.party, cmd.volumes, rules)
+        found = screen_spectrum(uow, role, current.party, found)
         versions = _check_proof_of_read(uow, found, current.party, cmd.seen_versions)
         amended = replace(
             current,
@@ -225,6 +243,8 @@ def amend_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: AmendOpera
             operation_payload(amended, stored.lead_time_s, stored.late_notice), cmd.signature
         )
         payload["amends_version"] = current.version
+        if (expires := grant_lease(uow, amended, clock.now(), rules.lease)) is not None:
+            payload["lease_expires_at"] = iso(expires)  # the owner's amendment renews the lease
         uow.record("operation.amended", payload, actor=cmd.party, **_signature_fields(cmd.signature))
         records = _record_conflicts(uow, clock, found, amended, versions)
         result = uow.operations.get(current.id)
@@ -236,6 +256,8 @@ def amend_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: AmendOpera
 
 def change_operation_state(uow: UnitOfWork, clock: Clock, cmd: ChangeOperationState) -> OperationOutcome:
     """Accept, activate, end or cancel (a zone's retirement is its cancellation)."""
+    if cmd.action is OperationAction.SUSPEND:
+        raise InvalidTransition("only the service suspends an emission, when its lease lapses")
     with uow:
         stored = _owned(uow, cmd.party, cmd.operation_id)
         state = next_state(stored.operation.state, cmd.action)

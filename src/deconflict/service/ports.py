@@ -17,6 +17,7 @@ from ..domain.operation import Operation, OperationState
 from ..domain.timewindow import TimeWindow
 from ..domain.volume import TaggedVolume
 from .hotline_ports import MessageRepository
+from .lease_ports import LeaseRepository
 
 __all__ = [
     "Clock",
@@ -115,6 +116,8 @@ class UnitOfWork(Protocol):
     def conflicts(self) -> ConflictRepository: ...
     @property
     def messages(self) -> MessageRepository: ...
+    @property
+    def leases(self) -> LeaseRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -4,17 +4,22 @@ Two parties, Blue and Red, share the airspace and coastal waters of a fictional
 country (roughly 33.5–37°N, 34.5–39.5°E, eastern Mediterranean); an observer
 watches. Over the next 24 hours they fly routine operations — transits,
 combat air patrol orbits, air-to-air refuelling, training, a drone survey, a
-maritime patrol, a check flight — and each declares a standing zone. The
-geometry is laid out so that exactly two Blue/Red pairs collide:
+maritime patrol, a check flight, a road repair on the ground, a radar on the
+air — and each declares standing zones, Blue among them a TABOO entry of the
+restricted frequency list (the distress-beacon band). The geometry is laid out
+so that exactly two Blue/Red pairs collide:
 
 1. Red's transit corridor crosses Blue's tanker track at overlapping levels
    and times (declared with ample notice);
 2. Red's post-maintenance check flight, declared only 5 minutes before it
    starts (air needs 15), overlaps Blue's combat air patrol orbit: late notice.
 
-Every other pair is kept apart in space, altitude or time; in particular no
-Blue operation enters Red's air-defence zone, and nothing meets Blue's sea
-exercise area (it starts in 4 days).
+Every other pair is kept apart in space, altitude, time or frequency; in
+particular no Blue operation enters Red's air-defence zone, nothing meets Blue's
+sea exercise area (it starts in 4 days), Blue's ground works (surface to 60 m)
+lie far from Red's low-level flying, and Red's radar (2.7–2.9 GHz) shares no
+band with Blue's TABOO entry (406.0–406.1 MHz) and lies over 150 km from it.
+Volumes with a frequency band meet only other spectrum volumes.
 
 This is coordination for safety only: nothing here plans, selects or
 evaluates a target.
@@ -41,6 +46,7 @@ from ..domain.footprint import (
 )
 from ..domain.operation import DeclarationKind, OperationAction
 from ..domain.signing import generate_keypair
+from ..domain.spectrum import FrequencyBand
 from ..domain.timewindow import TimeWindow
 from ..domain.units import nautical_miles_to_metres
 from ..domain.volume import Volume4D
@@ -82,10 +88,21 @@ def _fl(lower: float, upper: float) -> AltitudeSpec:
     return AltitudeSpec(lower, upper, AltitudeRef.FL)
 
 
-def _volume(footprint: Footprint, spec: AltitudeSpec, start: datetime, end: datetime) -> Volume4D:
+def _sfc(height_m: float) -> AltitudeSpec:
+    return AltitudeSpec(0.0, height_m, AltitudeRef.SFC, AltitudeUnit.M)
+
+
+def _volume(
+    footprint: Footprint,
+    spec: AltitudeSpec,
+    start: datetime,
+    end: datetime,
+    frequencies: FrequencyBand | None = None,
+    eirp_dbm: float | None = None,
+) -> Volume4D:
     ring = footprint.polygon.exterior.coords
     band = band_in_w84(spec, [c[0] for c in ring], [c[1] for c in ring], egm96())
-    return Volume4D(footprint, band, TimeWindow(start, end))
+    return Volume4D(footprint, band, TimeWindow(start, end), frequencies, eirp_dbm)
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,7 @@ def _plans(now: datetime) -> list[_Plan]:
 
     nm = nautical_miles_to_metres
     air, sea = ActivityDomain.AIR, ActivityDomain.SEA
+    ground, spectrum = ActivityDomain.GROUND, ActivityDomain.SPECTRUM
     accept, activate = OperationAction.ACCEPT, OperationAction.ACTIVATE
     return [
         # Standing zones first, so later operations are checked against them.
@@ -138,6 +156,21 @@ def _plans(now: datetime) -> list[_Plan]:
             ),
             kind=DeclarationKind.ZONE,
             actions=(accept,),
+        ),
+        _Plan(
+            BLUE,
+            spectrum,
+            "taboo",
+            "Restricted frequency list: distress beacons (406 MHz) must never be jammed or blocked.",
+            _volume(
+                polygon_footprint([(35.0, 34.6), (36.6, 34.6), (36.6, 35.9), (35.0, 35.9)]),
+                _sfc(18_000),  # from the surface to 18 km
+                now,
+                now + timedelta(days=30),
+                FrequencyBand(406.0e6, 406.1e6),
+            ),
+            kind=DeclarationKind.ZONE,
+            actions=(activate,),
         ),
         # Blue's day.
         _Plan(
@@ -189,6 +222,18 @@ def _plans(now: datetime) -> list[_Plan]:
             _volume(racetrack_footprint((35.4, 35.2), (35.4, 35.9), nm(15)), _fl(230, 260), at(360), at(600)),
             priority=3,
         ),
+        _Plan(
+            BLUE,
+            ground,
+            "engineering",
+            "Coast road repair: plant, vehicles and a mobile crane up to 60 m above ground.",
+            _volume(
+                polygon_footprint([(35.75, 35.0), (35.9, 35.0), (35.9, 35.1), (35.75, 35.1)]),
+                _sfc(60),
+                at(120),  # ground needs 1 h notice: on time
+                at(480),
+            ),
+        ),
         # Red's day.
         _Plan(
             RED,
@@ -229,6 +274,20 @@ def _plans(now: datetime) -> list[_Plan]:
             "maritime_patrol",
             "Maritime patrol aircraft, search-and-rescue readiness orbit offshore.",
             _volume(circle_footprint((34.7, 34.2), 25_000), _ft(1_000, 10_000), at(720), at(1_080)),
+        ),
+        _Plan(
+            RED,
+            spectrum,
+            "radar",
+            "Air surveillance radar EAST, S band, on a 30 m mast.",
+            _volume(
+                circle_footprint((38.6, 36.2), 5_000),
+                _sfc(30),
+                at(60),  # spectrum needs 30 min notice: on time
+                at(600),
+                FrequencyBand(2.7e9, 2.9e9),
+                eirp_dbm=90.0,
+            ),
         ),
         _Plan(
             RED,

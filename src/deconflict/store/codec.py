@@ -19,6 +19,7 @@ from ..domain.footprint import (
     PolygonSpec,
     RacetrackSpec,
 )
+from ..domain.spectrum import FrequencyBand
 from ..domain.timewindow import TimeWindow
 from ..domain.volume import Volume4D
 
@@ -84,6 +85,9 @@ def volume_row(volume: Volume4D) -> dict[str, Any]:
         "alt_declared": declared_to_json(volume.altitude.declared),
         "time_start": volume.window.start,
         "time_end": volume.window.end,
+        "band_low_hz": volume.band.low_hz if volume.band is not None else None,
+        "band_high_hz": volume.band.high_hz if volume.band is not None else None,
+        "eirp_dbm": volume.eirp_dbm,
     }
 
 
@@ -96,4 +100,8 @@ def volume_from_row(row: Mapping[str, Any] | Any) -> Volume4D:
         row["error_bound_m"],
     )
     band = AltitudeBand(row["alt_lower_m"], row["alt_upper_m"], declared_from_json(row["alt_declared"]))
-    return Volume4D(footprint, band, TimeWindow(utc(row["time_start"]), utc(row["time_end"])))
+    # .get: volume rows kept as JSON before migration 0004 (the hotline's areas) have no band.
+    low, high = row.get("band_low_hz"), row.get("band_high_hz")
+    frequencies = FrequencyBand(low, high) if low is not None and high is not None else None
+    window = TimeWindow(utc(row["time_start"]), utc(row["time_end"]))
+    return Volume4D(footprint, band, window, frequencies, row.get("eirp_dbm"))

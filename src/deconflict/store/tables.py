@@ -73,6 +73,8 @@ operations = Table(
     Column("time_end", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # An emission's lease (migration 0004_spectrum); null for everything else.
+    Column("lease_expires_at", DateTime(timezone=True), nullable=True, index=True),
 )
 
 volumes = Table(
@@ -91,6 +93,10 @@ volumes = Table(
     Column("alt_declared", Text, nullable=True),
     Column("time_start", DateTime(timezone=True), nullable=False),
     Column("time_end", DateTime(timezone=True), nullable=False),
+    # Spectrum volumes only (migration 0004_spectrum): band in Hz, EIRP in dBm.
+    Column("band_low_hz", Float, nullable=True),
+    Column("band_high_hz", Float, nullable=True),
+    Column("eirp_dbm", Float, nullable=True),
     UniqueConstraint("operation_id", "version", "idx", name="uq_volume_version_idx"),
 )
 

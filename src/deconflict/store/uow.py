@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, func, select
 from ..domain.ledger import LedgerEntry
 from .engine import WRITE_OPTION, is_sqlite, writer_lock
 from .hotline_repository import SqlMessageRepository
+from .lease_repository import SqlLeaseRepository
 from .ledger_store import PendingEvent, ServiceKey, SqlLedger
 from .repositories import SqlConflictRepository, SqlOperationRepository, SqlPartyRepository
 
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     operations: SqlOperationRepository
     conflicts: SqlConflictRepository
     messages: SqlMessageRepository
+    leases: SqlLeaseRepository
     ledger: SqlLedger
 
     def __init__(
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
         self.operations = SqlOperationRepository(self._conn)
         self.conflicts = SqlConflictRepository(self._conn)
         self.messages = SqlMessageRepository(self._conn)
+        self.leases = SqlLeaseRepository(self._conn)
         self.ledger = SqlLedger(self._conn, self.key, self.checkpoint_every)
         self._pending = []
         return self
