@@ -144,3 +144,11 @@ def test_polygon_with_a_hole_keeps_the_hole() -> None:
 def test_corridor_with_a_leg_shorter_than_a_densification_step() -> None:
     fp = corridor_footprint([(34.0, 35.0), (34.0, 35.003)], 1_000.0)  # a 330 m leg
     assert fp.area_m2() == pytest.approx(2_000 * 333 + np.pi * 1_000**2, rel=0.02)
+
+
+def test_a_polygon_keeps_its_vertices_bit_for_bit_and_a_u_shape_is_valid() -> None:
+    # Summing longitude steps used to move vertices by rounding (0.1 -> 0.1000000000000085)
+    # and open the ring, refusing this valid U as self-intersecting.
+    ring = [(0.1, 0.1), (0.4, 0.1), (0.4, 0.4), (0.3, 0.4), (0.3, 0.2), (0.2, 0.2), (0.2, 0.4), (0.1, 0.4)]
+    footprint = polygon_footprint(ring)
+    assert list(footprint.polygon.exterior.coords)[:-1] == ring

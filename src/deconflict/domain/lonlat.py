@@ -30,16 +30,20 @@ def unwrap_ring(lons: ArrayLike, *, field: str = "coordinates") -> NDArray[np.fl
     footprint has no bounded lon/lat polygon and is refused.
     """
     raw = np.asarray(lons, dtype=np.float64)
-    steps = wrap_delta(np.diff(raw))
-    out = np.concatenate(([raw[0]], raw[0] + np.cumsum(steps)))
+    diff = np.diff(raw)
+    # Whole turns added at each step; the input is kept bit for bit where no step wraps
+    # (summing the steps instead would move vertices by rounding and open closed rings).
+    turns = np.round((wrap_delta(diff) - diff) / FULL_TURN)
+    out = raw + FULL_TURN * np.concatenate(([0.0], np.cumsum(turns)))
     if abs(out[-1] - out[0]) > 1e-9 and abs(abs(out[-1] - out[0]) - FULL_TURN) < 1e-6:
         raise InvalidGeometry("footprint must not enclose a pole", field=field)
-    return out
+    return np.asarray(out, dtype=np.float64)
 
 
 def recentre(lons: NDArray[np.float64], centre_deg: float) -> tuple[NDArray[np.float64], float]:
     """Shift ``lons`` by whole turns so that ``centre_deg`` lands in [-180, 180)."""
-    shift = float(((centre_deg + HALF_TURN) % FULL_TURN - HALF_TURN) - centre_deg)
+    wrapped = (centre_deg + HALF_TURN) % FULL_TURN - HALF_TURN
+    shift = float(round((wrapped - centre_deg) / FULL_TURN) * FULL_TURN)  # exactly 0 when in range
     return lons + shift, shift
 
 
