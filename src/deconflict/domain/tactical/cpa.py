@@ -79,11 +79,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InvalidInput
+from .motion import EARTH_RADIUS_M
 from .state import DEFAULT_MINIMA, Minima, TrackState
 
 __all__ = ["EARTH_RADIUS_M", "PredictedConflict", "detect", "detect_brute_force"]
-
-EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 
 # Relative speeds below these are "not moving" (no division by ~0).
 _STILL_DV2 = 1e-12  # (m/s)^2, horizontal

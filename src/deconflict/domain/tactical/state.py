@@ -40,6 +40,7 @@ __all__ = [
     "MAX_LOOK_AHEAD_S",
     "MINIMA_BY_CLASS",
     "TERMINAL_MINIMA",
+    "VESSEL_MINIMA",
     "Minima",
     "TrackState",
     "minima_for_classes",
@@ -88,9 +89,17 @@ class Minima:
 DEFAULT_MINIMA = Minima()
 TERMINAL_MINIMA = Minima(horizontal_m=3.0 * METRES_PER_NAUTICAL_MILE)
 DRONE_MINIMA = Minima(horizontal_m=0.66 * METRES_PER_NAUTICAL_MILE, vertical_m=450.0 * METRES_PER_FOOT)
+# Ships: a 1 NM closest-approach alarm (as radar plotting aids use); the vertical
+# minimum only matters against aircraft, whose own larger minima then govern.
+VESSEL_MINIMA = Minima(horizontal_m=1.0 * METRES_PER_NAUTICAL_MILE, vertical_m=100.0 * METRES_PER_FOOT)
 
 MINIMA_BY_CLASS: Mapping[str, Minima] = MappingProxyType(
-    {"en_route": DEFAULT_MINIMA, "terminal": TERMINAL_MINIMA, "drone": DRONE_MINIMA}
+    {
+        "en_route": DEFAULT_MINIMA,
+        "terminal": TERMINAL_MINIMA,
+        "drone": DRONE_MINIMA,
+        "vessel": VESSEL_MINIMA,
+    }
 )
 
 
@@ -189,8 +198,8 @@ class TrackState:
         cls,
         at: datetime,
         *,
-        ids: Sequence[str],
-        party: Sequence[str],
+        ids: Sequence[str] | NDArray[np.str_],
+        party: Sequence[str] | NDArray[np.str_],
         lat_deg: ArrayLike,
         lon_deg: ArrayLike,
         alt_m: ArrayLike,
