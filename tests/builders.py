@@ -34,3 +34,17 @@ def volume(
 
 def tagged(party: str, operation: str, vol: Volume4D, index: int = 0) -> TaggedVolume:
     return TaggedVolume(VolumeRef(party, operation, index), vol)
+
+
+class FixedClock:
+    """The service clock, moved by hand."""
+
+    def __init__(self, moment: datetime = T0 - timedelta(hours=2)) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, seconds: float) -> datetime:
+        self.moment += timedelta(seconds=seconds)
+        return self.moment

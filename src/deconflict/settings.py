@@ -53,6 +53,21 @@ class Settings(BaseSettings):
         ge=0,
         description="Spectrum: the most an emission's free-space reach may add, metres.",
     )
+    monitor_interval_s: float = Field(
+        default=1.0, ge=0, description="Watch: seconds between monitor cycles (0: no monitor)."
+    )
+    track_max_age_s: float = Field(
+        default=60.0, gt=0, le=3600, description="Watch: a report older than this drops out of the picture."
+    )
+    monitor_look_ahead_s: float = Field(
+        default=300.0, ge=0, le=3600, description="Watch: how far ahead zone entries are predicted."
+    )
+    alert_clear_hold_s: float = Field(
+        default=10.0, ge=0, description="Watch: an alert clears once unseen for this long."
+    )
+    max_track_batch: int = Field(
+        default=5000, ge=1, description="Watch: most reports in one POST /v1/tracks."
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from builders import T0, square, volume
+from builders import T0, FixedClock, square, volume
 from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.conflict_state import ConflictState
 from deconflict.domain.errors import InvalidInput, InvalidTransition, PermissionDenied, Refused
@@ -25,16 +25,6 @@ from deconflict.service.parties import add_party
 MHZ = 1e6
 SPECTRUM, AIR = ActivityDomain.SPECTRUM, ActivityDomain.AIR
 ZONE = DeclarationKind.ZONE
-
-
-class FixedClock:
-    """The service clock, moved by hand (as in test_write_path)."""
-
-    def __init__(self) -> None:
-        self.moment = T0 - timedelta(hours=2)
-
-    def now(self):  # type: ignore[no-untyped-def]
-        return self.moment
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from ..settings import Settings
 from . import errors
 from .auth import TokenCache
 from .background import background_tasks
-from .leases import lease_runner
 from .middleware import LimitsAndMetrics
 from .notifier import Notifier
-from .routes import conflicts, events, leases, ledger, messages, operations, parties
+from .routes import alerts, conflicts, events, leases, ledger, messages, operations, parties, tracks
 
 INDEX_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>deconflict</title></head>
 <body><h1>deconflict</h1><p>The joint deconfliction service is running.</p>
@@ -34,7 +33,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
         owned = service is None
         app.state.service = service or bootstrap(settings)
         try:
-            async with background_tasks(app, settings), lease_runner(app, settings):
+            async with background_tasks(app, settings):
                 yield
         finally:
             if owned:
@@ -53,7 +52,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
     app.state.tokens = TokenCache()
     errors.install(app)
     _install_limits_and_metrics(app, settings)
-    for module in (operations, leases, conflicts, ledger, parties, events, messages):
+    for module in (operations, leases, conflicts, ledger, parties, events, messages, tracks, alerts):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["service"])

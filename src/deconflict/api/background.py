@@ -1,17 +1,15 @@
-"""What an API replica runs beside its requests: the NATS bus (when configured) and the escalation runner."""
+"""What an API replica runs beside its requests: the NATS bus (when configured) and the runners."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from ..bootstrap import hotline_policy
 from ..settings import Settings
 from .bus import BusNotifier, NatsBus
-from .escalation import EscalationRunner
+from .periodic import runners
 
 __all__ = ["background_tasks"]
 
@@ -26,13 +24,9 @@ async def background_tasks(app: FastAPI, settings: Settings) -> AsyncIterator[No
         bus = NatsBus(settings.nats_url, notifier)
         app.state.bus = bus
         await bus.start()
-    runner = EscalationRunner(app, hotline_policy(app.state.service.settings), settings.escalation_poll_s)
-    task = asyncio.create_task(runner.run())
     try:
-        yield
+        async with runners(app, settings):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         if bus is not None:
             await bus.close()

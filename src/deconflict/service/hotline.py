@@ -40,6 +40,9 @@ from .hotline_ports import Box
 from .hotline_records import escalation_payload, message_payload, receipt_payload, roster_payload
 from .ports import Clock, UnitOfWork
 
+# Observers and the service itself read but cannot acknowledge, so they take no messages.
+PARTY_ROLES_TAKING_MESSAGES = ("party", "admin")
+
 __all__ = [
     "Escalated",
     "MessageOutcome",
@@ -51,6 +54,7 @@ __all__ = [
     "mark_message",
     "mark_read",
     "next_escalation_at",
+    "post_message",
     "roster_of",
     "send_message",
     "set_roster",
@@ -109,44 +113,49 @@ def _lead_times(
 def send_message(uow: UnitOfWork, clock: Clock, policy: HotlinePolicy, cmd: SendMessage) -> MessageOutcome:
     """Send to one or more parties; each must acknowledge within the precedence's deadline."""
     with uow:
-        if uow.parties.get(cmd.party) is None:
-            raise NotFound(f"no party {cmd.party!r}", field="party")
-        for i, name in enumerate(cmd.recipients):
-            recipient = uow.parties.get(name)
-            if recipient is None:
-                raise NotFound(f"no party {name!r}", field=f"to[{i}]")
-            if recipient.role == "observer":
-                raise InvalidInput(
-                    "observers take no hotline messages (they cannot acknowledge)", field=f"to[{i}]"
-                )
-        message_id = cmd.message_id or str(uuid.uuid4())
-        if not 0 < len(message_id) <= 64:
-            raise InvalidInput("a message id is 1 to 64 characters", field="id")
-        if uow.messages.exists(message_id):
-            raise InvalidInput(f"message {message_id!r} already exists", field="id")
-        now = clock.now()
-        message = Message(
-            id=message_id,
-            sender=cmd.party,
-            recipients=tuple(sorted(cmd.recipients)),
-            precedence=cmd.precedence,
-            type=cmd.type,
-            text=cmd.text,
-            sent_at=now,
-            deadline=policy.deadline(cmd.precedence),
-            officer=cmd.officer,
-            refs=cmd.refs,
-            area=cmd.area,
-            window=cmd.window,
-            lead_times_s=tuple(_lead_times(uow, cmd.party, cmd.refs, now)),
-        )
-        first = next_deadline_after(now, message.deadline, 0, policy.top_level)
-        record = MessageRecord(message, tuple(Receipt(p, next_deadline=first) for p in message.recipients))
-        uow.messages.add(record)
-        payload, signature = _signed(message_payload(message), cmd.signature, cmd.request_body)
-        uow.record("message.sent", payload, actor=cmd.party, **signature)
+        record = post_message(uow, clock.now(), policy, cmd)
         entries = uow.commit()
     return MessageOutcome(record, tuple(entries))
+
+
+def post_message(uow: UnitOfWork, now: datetime, policy: HotlinePolicy, cmd: SendMessage) -> MessageRecord:
+    """The body of :func:`send_message`, inside a unit of work the caller commits."""
+    if uow.parties.get(cmd.party) is None:
+        raise NotFound(f"no party {cmd.party!r}", field="party")
+    for i, name in enumerate(cmd.recipients):
+        recipient = uow.parties.get(name)
+        if recipient is None:
+            raise NotFound(f"no party {name!r}", field=f"to[{i}]")
+        if recipient.role not in PARTY_ROLES_TAKING_MESSAGES:
+            raise InvalidInput(
+                f"{recipient.role}s take no hotline messages (they cannot acknowledge)", field=f"to[{i}]"
+            )
+    message_id = cmd.message_id or str(uuid.uuid4())
+    if not 0 < len(message_id) <= 64:
+        raise InvalidInput("a message id is 1 to 64 characters", field="id")
+    if uow.messages.exists(message_id):
+        raise InvalidInput(f"message {message_id!r} already exists", field="id")
+    message = Message(
+        id=message_id,
+        sender=cmd.party,
+        recipients=tuple(sorted(cmd.recipients)),
+        precedence=cmd.precedence,
+        type=cmd.type,
+        text=cmd.text,
+        sent_at=now,
+        deadline=policy.deadline(cmd.precedence),
+        officer=cmd.officer,
+        refs=cmd.refs,
+        area=cmd.area,
+        window=cmd.window,
+        lead_times_s=tuple(_lead_times(uow, cmd.party, cmd.refs, now)),
+    )
+    first = next_deadline_after(now, message.deadline, 0, policy.top_level)
+    record = MessageRecord(message, tuple(Receipt(p, next_deadline=first) for p in message.recipients))
+    uow.messages.add(record)
+    payload, signature = _signed(message_payload(message), cmd.signature, cmd.request_body)
+    uow.record("message.sent", payload, actor=cmd.party, **signature)
+    return record
 
 
 def mark_message(uow: UnitOfWork, clock: Clock, cmd: MarkMessage) -> MessageOutcome:

@@ -18,6 +18,7 @@ from ..domain.timewindow import TimeWindow
 from ..domain.volume import TaggedVolume
 from .hotline_ports import MessageRepository
 from .lease_ports import LeaseRepository
+from .tactical_ports import AlertRepository, TrackRepository
 
 __all__ = [
     "Clock",
@@ -26,6 +27,7 @@ __all__ = [
     "StoredOperation",
     "SystemClock",
     "UnitOfWork",
+    "UnitOfWorkFactory",
 ]
 
 
@@ -118,6 +120,10 @@ class UnitOfWork(Protocol):
     def messages(self) -> MessageRepository: ...
     @property
     def leases(self) -> LeaseRepository: ...
+    @property
+    def tracks(self) -> TrackRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -132,3 +138,9 @@ class UnitOfWork(Protocol):
         actor_key: str | None = None,
     ) -> None: ...
     def commit(self) -> list[Any]: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes units of work (``Deconflict.uow``): for use cases that need several transactions."""
+
+    def __call__(self, *, write: bool = True) -> UnitOfWork: ...

@@ -47,8 +47,11 @@ _LIVE_NEAR = (
 class SqlPartyRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # Parties read in this transaction (a monitor cycle checks the same few thousands of times).
+        self._seen: dict[str, PartyRecord | None] = {}
 
     def add(self, party: PartyRecord, at: datetime) -> None:
+        self._seen.pop(party.id, None)
         self.conn.execute(
             insert(t.parties).values(
                 id=party.id, name=party.name, role=party.role, contact=party.contact, created_at=at
@@ -58,6 +61,7 @@ class SqlPartyRepository:
             self.add_key(party.id, key, at)
 
     def add_key(self, party_id: str, public_key: str, at: datetime) -> str:
+        self._seen.pop(party_id, None)
         kid = key_id(public_key)
         self.conn.execute(
             insert(t.party_keys).values(key_id=kid, party_id=party_id, public_key=public_key, added_at=at)
@@ -73,8 +77,10 @@ class SqlPartyRepository:
         return PartyRecord(row.id, row.name, row.role, row.contact, tuple(keys))
 
     def get(self, party_id: str) -> PartyRecord | None:
-        row = self.conn.execute(select(t.parties).where(t.parties.c.id == party_id)).first()
-        return None if row is None else self._record(row)
+        if party_id not in self._seen:
+            row = self.conn.execute(select(t.parties).where(t.parties.c.id == party_id)).first()
+            self._seen[party_id] = None if row is None else self._record(row)
+        return self._seen[party_id]
 
     def by_name(self, name: str) -> PartyRecord | None:
         row = self.conn.execute(select(t.parties).where(t.parties.c.name == name)).first()

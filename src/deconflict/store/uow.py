@@ -27,6 +27,7 @@ from .hotline_repository import SqlMessageRepository
 from .lease_repository import SqlLeaseRepository
 from .ledger_store import PendingEvent, ServiceKey, SqlLedger
 from .repositories import SqlConflictRepository, SqlOperationRepository, SqlPartyRepository
+from .tactical_repository import SqlAlertRepository, SqlTrackRepository
 
 
 class SqlUnitOfWork:
@@ -35,6 +36,8 @@ class SqlUnitOfWork:
     conflicts: SqlConflictRepository
     messages: SqlMessageRepository
     leases: SqlLeaseRepository
+    tracks: SqlTrackRepository
+    alerts: SqlAlertRepository
     ledger: SqlLedger
 
     def __init__(
@@ -71,6 +74,8 @@ class SqlUnitOfWork:
         self.conflicts = SqlConflictRepository(self._conn)
         self.messages = SqlMessageRepository(self._conn)
         self.leases = SqlLeaseRepository(self._conn)
+        self.tracks = SqlTrackRepository(self._conn)
+        self.alerts = SqlAlertRepository(self._conn)
         self.ledger = SqlLedger(self._conn, self.key, self.checkpoint_every)
         self._pending = []
         return self

@@ -33,12 +33,14 @@ BATCH = 500
 
 
 def visible_to(actor: Actor, entry: LedgerEntry) -> bool:
-    """Need to know: conflicts and late notices go to the parties they concern."""
+    """Need to know: conflicts, alerts and late notices go to the parties they concern."""
     if (hotline := hotline_visibility(actor.party, entry.type, entry.payload)) is not None:
         return hotline  # hotline traffic: sender and recipients only, not observers
     if actor.is_observer or actor.is_admin:
         return True
     payload = entry.payload
+    if entry.type.startswith("alert."):
+        return actor.party in payload.get("parties", [])
     if entry.type.startswith("conflict."):
         return actor.party in (payload.get("a", {}).get("party"), payload.get("b", {}).get("party"))
     if entry.type == "notice.late":

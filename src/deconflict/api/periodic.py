@@ -1,0 +1,157 @@
+"""Background work of an API replica, driven by state in the store.
+
+Timers are state in the store, not sleeping tasks: the hotline's escalation
+deadlines (``next_deadline`` of each recipient) and the emission leases
+(``operations.lease_expires_at``). A :class:`DueRunner` asks its ``tick`` to do
+what is due and to name the next moment something falls due, sleeps until
+then (at most ``poll_s``; any commit on this replica wakes it early) and runs
+the tick in a worker thread. Every replica runs each; the use cases never take
+the same step twice, so a restarted replica, or any other one, carries on
+where a dead one stopped.
+
+The monitor is different: it looks at a moving picture, so it runs every
+``interval_s`` whatever the store says (:func:`monitor_loop`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+
+import anyio
+from fastapi import FastAPI
+
+from ..bootstrap import Deconflict, hotline_policy
+from ..service.hotline import escalate_due, next_escalation_at
+from ..service.leases import next_lapse_at, suspend_lapsed
+from ..service.tactical import Monitor, MonitorRules
+from ..settings import Settings
+
+__all__ = ["DueRunner", "escalation_tick", "lease_tick", "monitor_loop", "runners"]
+
+log = logging.getLogger("deconflict.periodic")
+
+MIN_SLEEP_S = 0.02
+Tick = Callable[[], datetime | None]
+
+
+class DueRunner:
+    def __init__(self, app: FastAPI, name: str, tick: Tick, poll_s: float) -> None:
+        self.app = app
+        self.name = name
+        self.tick = tick
+        self.poll_s = poll_s
+
+    def _sleep_s(self, due: datetime | None) -> float:
+        if due is None:
+            return self.poll_s
+        service: Deconflict = self.app.state.service
+        left = (due - service.clock.now()).total_seconds()
+        return min(self.poll_s, max(MIN_SLEEP_S, left))
+
+    async def run(self) -> None:
+        notifier = self.app.state.notifier
+        wake = notifier.subscribe()
+        try:
+            while True:
+                wake.clear()
+                try:
+                    due = await anyio.to_thread.run_sync(self.tick)
+                except Exception:
+                    log.exception("%s failed; retrying", self.name)
+                    due = None
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), self._sleep_s(due))
+        finally:
+            notifier.unsubscribe(wake)
+
+
+def escalation_tick(app: FastAPI) -> Tick:
+    """Escalate overdue hotline messages; the next deadline after that (None: nothing pending)."""
+    service: Deconflict = app.state.service
+    policy = hotline_policy(service.settings)
+
+    def tick() -> datetime | None:
+        due = next_escalation_at(service.uow(write=False))
+        if due is not None and due <= service.clock.now():
+            if escalate_due(service.uow(), service.clock, policy):
+                app.state.notifier.notify()
+            due = next_escalation_at(service.uow(write=False))
+        return due
+
+    return tick
+
+
+def lease_tick(app: FastAPI) -> Tick:
+    """Suspend emissions whose lease lapsed; the next expiry after that (None: nothing pending)."""
+    service: Deconflict = app.state.service
+
+    def tick() -> datetime | None:
+        due = next_lapse_at(service.uow(write=False))
+        if due is not None and due <= service.clock.now():
+            if suspend_lapsed(service.uow(), service.clock):
+                app.state.notifier.notify()
+            due = next_lapse_at(service.uow(write=False))
+        return due
+
+    return tick
+
+
+def monitor_for(service: Deconflict) -> Monitor:
+    settings = service.settings
+    rules = MonitorRules(
+        max_age_s=settings.track_max_age_s,
+        look_ahead_s=settings.monitor_look_ahead_s,
+        clear_hold=timedelta(seconds=settings.alert_clear_hold_s),
+    )
+    return Monitor(rules, hotline_policy(settings), service.key.public_b64)
+
+
+async def monitor_loop(app: FastAPI, interval_s: float) -> None:
+    """A monitor cycle every ``interval_s`` (measured start to start); a slow cycle is not queued."""
+    service: Deconflict = app.state.service
+    monitor = monitor_for(service)
+
+    def cycle() -> None:
+        outcome = monitor.cycle(service.uow, service.clock)
+        if outcome.entries:
+            app.state.notifier.notify()
+        log.debug(
+            "monitor: %d platforms, %d findings, %s ms",
+            outcome.platforms,
+            outcome.findings,
+            outcome.timings_ms,
+        )
+
+    loop = asyncio.get_running_loop()
+    while True:
+        started = loop.time()
+        try:
+            await anyio.to_thread.run_sync(cycle)
+        except Exception:
+            log.exception("monitor cycle failed; retrying")
+        await asyncio.sleep(max(MIN_SLEEP_S, interval_s - (loop.time() - started)))
+
+
+@contextlib.asynccontextmanager
+async def runners(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
+    """Run escalation, lease sweep and monitor while the app serves; stop them before it closes."""
+    tasks = [
+        asyncio.create_task(
+            DueRunner(app, "escalation", escalation_tick(app), settings.escalation_poll_s).run()
+        ),
+        asyncio.create_task(DueRunner(app, "lease sweep", lease_tick(app), settings.lease_poll_s).run()),
+    ]
+    if settings.monitor_interval_s > 0:
+        tasks.append(asyncio.create_task(monitor_loop(app, settings.monitor_interval_s)))
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

@@ -1,0 +1,121 @@
+"""One monitor cycle: everything the live picture shows, as alert findings.
+
+Three detectors run over the same picture: predicted or current loss of
+separation between platforms of different parties (:func:`.cpa.detect`, each
+platform with the minima of its class), breach of another party's zone, now or
+within the look-ahead (:func:`.zones.zone_breaches`), and a platform outside
+the volume of the operation it is linked to (:func:`.zones.non_conformances`).
+
+A non-conformance concerns every party, not only the owner: the others planned
+against the declared volume, and it no longer holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..alert import AlertKind, Finding, Severity
+from ..volume import TaggedVolume, Volume4D
+from .cpa import PredictedConflict, detect
+from .report import Picture
+from .zones import NonConformance, ZoneBreach, non_conformances, zone_breaches
+
+__all__ = ["assess", "breach_finding", "nonconformance_finding", "separation_finding"]
+
+NM = 1852.0
+
+
+def _seconds(value: float) -> float:
+    return round(float(value), 1)
+
+
+def separation_finding(picture: Picture, found: PredictedConflict) -> Finding:
+    a, b = picture.report(found.a), picture.report(found.b)
+    if found.current_loss:
+        severity, summary = Severity.CURRENT, f"loss of separation now between {found.a} and {found.b}"
+    else:
+        summary = (
+            f"predicted loss of separation between {found.a} and {found.b} in {found.t_in_s:.0f} s "
+            f"(closest {found.dcpa_m / NM:.2f} NM at {found.tcpa_s:.0f} s)"
+        )
+        severity = Severity.PREDICTED
+    return Finding(
+        kind=AlertKind.SEPARATION,
+        key=f"separation:{found.a}|{found.b}",
+        parties=tuple(sorted({a.party, b.party})),
+        severity=severity,
+        summary=summary,
+        subjects={"platforms": [found.a, found.b], "operations": _operations(a.operation_id, b.operation_id)},
+        detail={
+            "tcpa_s": _seconds(found.tcpa_s),
+            "dcpa_m": round(found.dcpa_m),
+            "t_in_s": _seconds(found.t_in_s),
+            "t_out_s": _seconds(found.t_out_s),
+        },
+    )
+
+
+def _operations(*ids: str | None) -> list[str]:
+    return sorted({i for i in ids if i is not None})
+
+
+def breach_finding(picture: Picture, found: ZoneBreach) -> Finding:
+    zone = found.zone
+    where = f"{zone.party}'s zone {zone.operation}"
+    if found.current:
+        severity, summary = Severity.CURRENT, f"{found.platform} is inside {where}"
+    else:
+        severity, summary = (
+            Severity.PREDICTED,
+            f"{found.platform} predicted to enter {where} in {found.t_in_s:.0f} s",
+        )
+    return Finding(
+        kind=AlertKind.ZONE_BREACH,
+        key=f"zone_breach:{found.platform}|{zone.party}/{zone.operation}/{zone.index}",
+        parties=tuple(sorted({found.party, zone.party})),
+        severity=severity,
+        summary=summary,
+        subjects={
+            "platforms": [found.platform],
+            "zone": {"party": zone.party, "operation_id": zone.operation, "volume": zone.index},
+            "operations": _operations(picture.report(found.platform).operation_id),
+        },
+        detail={"t_in_s": _seconds(found.t_in_s), "t_out_s": _seconds(found.t_out_s)},
+    )
+
+
+def nonconformance_finding(found: NonConformance, everyone: Sequence[str]) -> Finding:
+    return Finding(
+        kind=AlertKind.NON_CONFORMANCE,
+        key=f"non_conformance:{found.platform}|{found.operation_id}",
+        parties=tuple(sorted({found.party, *everyone})),
+        severity=Severity.CURRENT,
+        summary=f"{found.platform} is outside its operation {found.operation_id}: {found.reason}",
+        subjects={"platforms": [found.platform], "operations": [found.operation_id]},
+        detail={"distance_m": round(found.distance_m), "reason": found.reason},
+    )
+
+
+def assess(
+    picture: Picture,
+    zones: Sequence[TaggedVolume],
+    operation_volumes: Mapping[str, Sequence[Volume4D]],
+    look_ahead_s: float,
+    everyone: Sequence[str] = (),
+) -> list[Finding]:
+    """Every finding of one cycle, sorted by key.
+
+    ``operation_volumes`` holds the volumes of the operations tracks are linked
+    to (links to anything else are ignored); ``everyone`` lists the parties a
+    non-conformance concerns besides the owner.
+    """
+    if not len(picture):
+        return []
+    state = picture.state
+    findings = [separation_finding(picture, c) for c in detect(state, picture.minima)]
+    findings += [breach_finding(picture, b) for b in zone_breaches(state, zones, look_ahead_s)]
+    links = {track: op for track, op in picture.links().items() if op in operation_volumes}
+    findings += [
+        nonconformance_finding(n, everyone) for n in non_conformances(state, links, operation_volumes)
+    ]
+    return sorted(findings, key=lambda f: f.key)

@@ -1,0 +1,175 @@
+"""Position reports through the batch endpoint into the monitor (prints figures; no pass/fail).
+
+    python tests/bench/bench_ingest.py [--platforms 10000] [--rounds 10] [--batch 1000] [--clients 4]
+                                       [--backends sqlite,postgres]
+
+A real server process (uvicorn, one worker, the monitor running every second)
+on loopback. Four parties each own a quarter of ``--platforms`` platforms
+spread over a 2,800 km x 2,700 km theatre at the RVSM levels of their direction; every round
+each platform reports once (a new time, a moved position), in batches of
+``--batch`` posted by ``--clients`` concurrent clients. Bodies are encoded
+before the clock starts, so the figure is the service's. Afterwards one
+monitor cycle runs in process over the stored picture and its stages are
+timed (load from the store, assess, write alerts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+
+from conftest import start_server, stop_server
+from deconflict.bootstrap import bootstrap
+from deconflict.domain.message import HotlinePolicy
+from deconflict.domain.signing import generate_keypair
+from deconflict.service.commands import AddParty
+from deconflict.service.parties import add_party, issue_token
+from deconflict.service.tactical import Monitor, MonitorRules
+from deconflict.settings import Settings
+from servers import PostgresServer, free_port
+
+PARTIES = ["blue", "red", "green", "amber"]
+# A lon/lat box of about 2,800 km x 2,700 km: 10,000 platforms in it are Europe's busiest hour.
+THEATRE = (-10.0, 36.0, 30.0, 60.0)
+# RVSM flight levels by direction of flight: same-level traffic never meets head-on.
+EASTBOUND = (290, 310, 330, 350, 370, 390, 410)
+WESTBOUND = (300, 320, 340, 360, 380, 400)
+
+
+class AtLastReport:
+    """The in-process monitor's clock: the moment of the last round, so every report is live."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def bodies(platforms: int, rounds: int, batch: int, seed: int = 7) -> list[tuple[str, bytes]]:
+    """(party, encoded body) for every batch of every round; times move on by 1 s a round."""
+    rng = random.Random(seed)
+    fleet = []
+    for i in range(platforms):
+        track = rng.uniform(0, 360)
+        level = rng.choice(EASTBOUND if track < 180 else WESTBOUND)  # the semicircular rule
+        lon, lat = rng.uniform(THEATRE[0], THEATRE[2]), rng.uniform(THEATRE[1], THEATRE[3])
+        fleet.append((PARTIES[i % len(PARTIES)], f"P{i:06d}", lon, lat, track, level))
+    start = datetime.now(UTC)
+    out: list[tuple[str, bytes]] = []
+    for r in range(rounds):
+        t = (start + timedelta(seconds=r)).isoformat().replace("+00:00", "Z")
+        by_party: dict[str, list[dict[str, object]]] = {p: [] for p in PARTIES}
+        for party, name, lon, lat, track, level in fleet:
+            by_party[party].append(
+                {
+                    "platform": name,
+                    "t": t,
+                    "lat": round(lat + 0.002 * r, 6),
+                    "lon": round(lon, 6),
+                    "alt": level,
+                    "alt_ref": "FL",
+                    "gs_kt": 450,
+                    "trk_deg": round(track, 1),
+                    "vs_fpm": 0,
+                    "source": "bench",
+                }
+            )
+        for party, reports in by_party.items():
+            for i in range(0, len(reports), batch):
+                out.append((party, json.dumps({"reports": reports[i : i + batch]}).encode()))
+    return out
+
+
+async def drive(
+    url: str, tokens: dict[str, str], work: list[tuple[str, bytes]], clients: int
+) -> tuple[float, int]:
+    queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+    for item in work:
+        queue.put_nowait(item)
+    accepted = 0
+
+    async def worker() -> None:
+        nonlocal accepted
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+            while not queue.empty():
+                party, body = queue.get_nowait()
+                headers = {"Authorization": f"Bearer {tokens[party]}", "content-type": "application/json"}
+                answer = await client.post("/v1/tracks", content=body, headers=headers)
+                answer.raise_for_status()
+                result = answer.json()
+                if result["rejected"]:
+                    raise RuntimeError(f"rejected: {result['rejected'][:3]}")
+                accepted += result["accepted"]
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return time.perf_counter() - started, accepted
+
+
+def one_backend(name: str, url: str, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        settings = Settings(data_dir=data_dir, database_url=url)
+        service = bootstrap(settings)
+        tokens = {}
+        for party in PARTIES:
+            add_party(service.uow(), service.clock, AddParty(party, generate_keypair()[1]))
+            tokens[party] = issue_token(service.uow(), service.clock, party)
+        work = bodies(args.platforms, args.rounds, args.batch)
+        work_end = datetime.now(UTC) + timedelta(seconds=args.rounds)
+        port = free_port()
+        env = {"DECONFLICT_MONITOR_INTERVAL_S": str(args.monitor_interval_s)}
+        process = start_server(data_dir, url, port, env)
+        try:
+            seconds, accepted = asyncio.run(drive(f"http://127.0.0.1:{port}", tokens, work, args.clients))
+        finally:
+            stop_server(process)
+        service.clock = AtLastReport(work_end)
+        monitor = Monitor(MonitorRules(), HotlinePolicy(), service.key.public_b64)
+        outcome = monitor.cycle(service.uow, service.clock)
+        service.close()
+    timings = ", ".join(f"{k} {v:.0f} ms" for k, v in outcome.timings_ms.items())
+    print(
+        f"{name:<9} {accepted:>8,} reports in {seconds:6.2f} s = {accepted / seconds:>8,.0f} reports/s "
+        f"(batches of {args.batch}, {args.clients} clients)"
+    )
+    print(
+        f"{'':<9} then one monitor cycle over {outcome.platforms:,} platforms: {timings}; "
+        f"{outcome.findings} findings"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--platforms", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--monitor-interval-s", type=float, default=1.0, help="0: no monitor in the server")
+    args = parser.parse_args()
+    backends = args.backends.split(",")
+    print("target: >= 20,000 reports/s through POST /v1/tracks")
+    if "sqlite" in backends:
+        with tempfile.TemporaryDirectory() as tmp:
+            one_backend("sqlite", f"sqlite+pysqlite:///{tmp}/deconflict.db", args)
+    if "postgres" in backends:
+        with PostgresServer() as server:
+            one_backend("postgres", server.create_database("bench_ingest"), args)
+
+
+if __name__ == "__main__":
+    main()

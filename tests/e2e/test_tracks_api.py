@@ -1,0 +1,103 @@
+"""The watch during over real HTTP: tracks in, an alert to both parties within seconds, a FLASH
+hotline message from the service, acknowledgement, and need to know on tracks and alerts."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from payloads import iso
+from test_events import SseListener
+
+
+def head_on(party: str, platform: str, lon: float, track: float, **kw: Any) -> dict[str, Any]:
+    report = {
+        "platform": platform,
+        "t": iso(datetime.now(UTC)),
+        "lat": 50.0,
+        "lon": lon,
+        "alt": 350,
+        "alt_ref": "FL",
+        "gs_kt": 486,
+        "trk_deg": track,
+        "vs_fpm": 0,
+    }
+    return report | kw
+
+
+def test_a_predicted_loss_of_separation_reaches_both_parties_and_no_one_else(live_server: Any) -> None:
+    blue, red, green = (live_server.client(p) for p in ("blue", "red", "green"))
+    listeners = {p: SseListener(live_server.url, live_server.tokens[p]) for p in ("blue", "red", "green")}
+    try:
+        sent = time.monotonic()
+        posted = blue.post("/v1/tracks", json={"reports": [head_on("blue", "A", 10.0, 90)]})
+        assert posted.status_code == 200, posted.text
+        assert posted.json() == {"accepted": 1, "rejected": []}
+        assert (
+            red.post("/v1/tracks", json={"reports": [head_on("red", "B", 10.3, 270)]}).json()["accepted"] == 1
+        )
+        for party in ("blue", "red"):
+            _, data, arrived = listeners[party].wait_for("alert.raised", timeout=10)
+            payload = data["payload"]
+            assert payload["kind"] == "separation" and payload["parties"] == ["blue", "red"]
+            assert payload["subjects"]["platforms"] == ["blue/A", "red/B"]
+            assert arrived - sent < 5.0
+        time.sleep(0.5)
+        while not listeners["green"].events.empty():
+            _, kind, data = listeners["green"].events.get()
+            assert not kind.startswith("alert."), data
+    finally:
+        for listener in listeners.values():
+            listener.close()
+    (alert,) = blue.get("/v1/alerts").json()
+    assert alert["state"] == "new" and alert["severity"] == "predicted"
+    assert [a["id"] for a in red.get("/v1/alerts", params={"open": True}).json()] == [alert["id"]]
+    assert green.get("/v1/alerts").json() == []
+    assert green.get(f"/v1/alerts/{alert['id']}").status_code == 404
+    assert len(live_server.client("watcher").get("/v1/alerts").json()) == 1
+    # The service opened a FLASH message to both duty officers.
+    message = red.get(f"/v1/messages/{alert['message_id']}").json()
+    assert message["precedence"] == "FLASH" and message["sender"] == "_deconflict"
+    # Need to know on tracks: your own, and the other party's in an alert with you.
+    assert {(t["party"], t["platform"]) for t in blue.get("/v1/tracks").json()} == {
+        ("blue", "A"),
+        ("red", "B"),
+    }
+    assert green.get("/v1/tracks").json() == []
+    assert len(live_server.client("watcher").get("/v1/tracks").json()) == 2
+    # Acknowledgement: a concerned party only.
+    assert green.post(f"/v1/alerts/{alert['id']}/acknowledge").status_code == 404
+    acked = red.post(f"/v1/alerts/{alert['id']}/acknowledge")
+    assert acked.status_code == 200 and acked.json()["acknowledged_by"] == ["red"]
+    assert acked.json()["state"] == "acknowledged"
+
+
+def test_bad_reports_are_rejected_by_index_and_observers_cannot_report(live_server: Any) -> None:
+    blue = live_server.client("blue")
+    body = {
+        "reports": [
+            head_on("blue", "A", 10.0, 90),
+            head_on("blue", "B", 10.0, 90, lat=123),
+            head_on("blue", "C", 10.0, 90, operation_id="not-mine"),
+            {"platform": "D"},
+        ]
+    }
+    answer = blue.post("/v1/tracks", json=body)
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["accepted"] == 1
+    assert [(r["index"], r["field"]) for r in result["rejected"]] == [
+        (1, "lat"),
+        (2, "operation_id"),
+        (3, "t"),
+    ]
+    assert blue.post("/v1/tracks", json={"reports": "nope"}).status_code == 422
+    assert (
+        blue.post(
+            "/v1/tracks", content=b"{not json", headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
+    watcher = live_server.client("watcher")
+    assert watcher.post("/v1/tracks", json={"reports": [head_on("x", "W", 10.0, 90)]}).status_code == 403

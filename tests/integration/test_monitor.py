@@ -1,0 +1,195 @@
+"""The watch during on the real stores: reports in, alerts raised once, FLASH to both, cleared.
+
+Geometry (50 N, 10 E): blue's A flies east and red's B west at 250 m/s, level at
+FL350, 0.3 deg of longitude apart (21.4 km): they close at 500 m/s and lose the
+5 NM minimum in about 24 s, well inside the 300 s look-ahead.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from builders import T0, FixedClock, square, volume
+from deconflict.domain.activity import ActivityDomain
+from deconflict.domain.alert import AlertKind, AlertState, Severity
+from deconflict.domain.errors import NotFound
+from deconflict.domain.ledger_verify import KeyRing, export_lines, verify_export
+from deconflict.domain.message import HotlinePolicy, Precedence
+from deconflict.domain.operation import DeclarationKind
+from deconflict.domain.signing import generate_keypair
+from deconflict.domain.tactical.report import PositionReport
+from deconflict.service.commands import AddParty, SubmitOperation
+from deconflict.service.operations import submit_operation
+from deconflict.service.parties import add_party
+from deconflict.service.tactical import SERVICE_PARTY, Monitor, MonitorRules, acknowledge, ingest
+
+NOW = T0 + timedelta(minutes=5)  # inside the builders' windows (T0 .. T0 + 60 min)
+FL350_M = 10_668.0
+
+
+@pytest.fixture
+def svc(service: Any) -> Any:
+    service.clock = FixedClock()
+    for name in ("blue", "red", "green"):
+        add_party(service.uow(), service.clock, AddParty(name, generate_keypair()[1]))
+    return service
+
+
+@pytest.fixture
+def monitor(svc: Any) -> Monitor:
+    return Monitor(MonitorRules(clear_hold=timedelta(seconds=10)), HotlinePolicy(), svc.key.public_b64)
+
+
+def report(party: str, platform: str, lon: float, track: float, **kw: Any) -> PositionReport:
+    fields: dict[str, Any] = {
+        "at": NOW,
+        "lat_deg": 50.0,
+        "lon_deg": lon,
+        "alt_m": FL350_M,
+        "ground_speed_m_s": 250.0,
+        "track_deg": track,
+        "vertical_rate_m_s": 0.0,
+    }
+    fields.update(kw)
+    return PositionReport(party, platform, **fields)
+
+
+def send(svc: Any, party: str, *reports: PositionReport) -> Any:
+    return ingest(svc.uow(), svc.clock, party, list(enumerate(reports)))
+
+
+def cycle(svc: Any, monitor: Monitor, at: Any = NOW) -> Any:
+    svc.clock.moment = at
+    return monitor.cycle(svc.uow, svc.clock)
+
+
+def ledger(svc: Any) -> list[Any]:
+    with svc.uow(write=False) as uow:
+        return list(uow.ledger.entries())
+
+
+def alerts(svc: Any, **filters: Any) -> list[Any]:
+    with svc.uow(write=False) as uow:
+        return uow.alerts.list(**filters)
+
+
+def test_a_predicted_loss_of_separation_is_raised_once_with_a_flash_to_both(
+    svc: Any, monitor: Monitor
+) -> None:
+    send(svc, "blue", report("blue", "A", 10.0, 90.0))
+    send(svc, "red", report("red", "B", 10.3, 270.0))
+    first = cycle(svc, monitor)
+    assert first.platforms == 2 and len(first.raised) == 1
+    alert = first.raised[0]
+    assert alert.finding.kind is AlertKind.SEPARATION and alert.finding.severity is Severity.PREDICTED
+    assert alert.parties == ("blue", "red") and alert.state is AlertState.NEW
+    assert alert.finding.subjects["platforms"] == ["blue/A", "red/B"]
+    assert 20 < alert.finding.detail["t_in_s"] < 30
+    types = [e.type for e in first.entries]
+    assert types == ["party.added", "message.sent", "alert.raised"]
+    with svc.uow(write=False) as uow:
+        message = uow.messages.get(alert.message_id).message
+    assert message.sender == SERVICE_PARTY and message.recipients == ("blue", "red")
+    assert message.precedence is Precedence.FLASH and "predicted loss of separation" in message.text
+    # The same situation a second later: no new alert, nothing written.
+    second = cycle(svc, monitor, NOW + timedelta(seconds=1))
+    assert not second.raised and not second.entries
+    assert len(alerts(svc)) == 1
+    # Green is not concerned; red acknowledges.
+    with pytest.raises(NotFound):
+        acknowledge(svc.uow(), svc.clock, "green", alert.id)
+    acked, entries = acknowledge(svc.uow(), svc.clock, "red", alert.id)
+    assert acked.state is AlertState.ACKNOWLEDGED and [e.type for e in entries] == ["alert.acknowledged"]
+    assert alerts(svc, party="green") == [] and len(alerts(svc, party="blue")) == 1
+
+
+def test_it_turns_current_then_clears_after_the_hold_and_the_ledger_verifies(
+    svc: Any, monitor: Monitor
+) -> None:
+    send(svc, "blue", report("blue", "A", 10.0, 90.0))
+    send(svc, "red", report("red", "B", 10.3, 270.0))
+    raised = cycle(svc, monitor).raised[0]
+    # 30 s later they are 6 km apart, closing: a current loss, the same alert escalated.
+    later = NOW + timedelta(seconds=30)
+    send(svc, "blue", report("blue", "A", 10.1, 90.0, at=later))
+    send(svc, "red", report("red", "B", 10.18, 270.0, at=later))
+    escalated = cycle(svc, monitor, later)
+    assert [a.id for a in escalated.escalated] == [raised.id]
+    assert escalated.escalated[0].finding.severity is Severity.CURRENT
+    # B climbs 3,000 m away: no finding; the alert stays for the hold, then clears.
+    apart = later + timedelta(seconds=2)
+    send(svc, "red", report("red", "B", 10.18, 270.0, at=apart, alt_m=FL350_M + 3000))
+    assert not cycle(svc, monitor, apart).cleared
+    done = cycle(svc, monitor, apart + timedelta(seconds=11))
+    assert [a.id for a in done.cleared] == [raised.id]
+    assert [e.type for e in done.entries] == ["alert.cleared"]
+    assert alerts(svc, open_only=True) == []
+    entries = ledger(svc)
+    data = b"".join(export_lines(entries, svc.clock.now(), svc.key.private_b64))
+    assert verify_export(data, KeyRing((svc.key.public_b64,))).ok
+
+
+def test_stale_reports_drop_out_and_their_alert_clears(svc: Any, monitor: Monitor) -> None:
+    send(svc, "blue", report("blue", "A", 10.0, 90.0))
+    send(svc, "red", report("red", "B", 10.3, 270.0))
+    assert cycle(svc, monitor).raised
+    # Dead-reckoned 55 s on, they have passed and are 6 km apart: still a (now current) loss.
+    assert cycle(svc, monitor, NOW + timedelta(seconds=55)).escalated
+    lost = cycle(svc, monitor, NOW + timedelta(seconds=61))
+    assert lost.platforms == 0 and not lost.cleared  # gone, but only for 6 s of the 10 s hold
+    assert cycle(svc, monitor, NOW + timedelta(seconds=66)).cleared
+
+
+def test_a_breach_of_another_partys_zone_and_a_non_conformance(svc: Any, monitor: Monitor) -> None:
+    zone = volume(square(10.0, 50.0), 0.0, 1000.0)
+    submit_operation(
+        svc.uow(),
+        svc.clock,
+        svc.rules,
+        SubmitOperation("red", ActivityDomain.AIR, (zone,), kind=DeclarationKind.ZONE),
+    )
+    own = volume(square(12.0, 50.0), 0.0, 1000.0)
+    op = submit_operation(
+        svc.uow(), svc.clock, svc.rules, SubmitOperation("blue", ActivityDomain.AIR, (own,))
+    )
+    op_id = op.stored.operation.id
+    drone = {"ground_speed_m_s": 10.0, "alt_m": 300.0, "platform_class": "drone"}
+    inside_zone = report("blue", "D1", 10.05, 0.0, lat_deg=50.05, **drone)
+    off_course = report("blue", "D2", 13.0, 0.0, lat_deg=50.05, operation_id=op_id, **drone)
+    on_course = report("blue", "D3", 12.05, 0.0, lat_deg=50.05, operation_id=op_id, **drone)
+    assert send(svc, "blue", inside_zone, off_course, on_course).accepted == 3
+    found = {a.finding.kind: a for a in cycle(svc, monitor).raised}
+    assert set(found) == {AlertKind.ZONE_BREACH, AlertKind.NON_CONFORMANCE}
+    breach = found[AlertKind.ZONE_BREACH]
+    assert breach.parties == ("blue", "red") and breach.finding.severity is Severity.CURRENT
+    assert breach.finding.subjects["zone"]["party"] == "red" and breach.message_id is not None
+    off = found[AlertKind.NON_CONFORMANCE]
+    assert off.finding.subjects["platforms"] == ["blue/D2"] and off.message_id is None
+    assert off.parties == ("blue", "green", "red")  # every party planned against the volume
+
+
+def test_a_report_linked_to_another_partys_operation_is_rejected_alone(svc: Any) -> None:
+    op = submit_operation(
+        svc.uow(), svc.clock, svc.rules, SubmitOperation("red", ActivityDomain.AIR, (volume(),))
+    )
+    red_op = op.stored.operation.id
+    outcome = send(
+        svc,
+        "blue",
+        report("blue", "A", 10.0, 90.0),
+        report("blue", "B", 10.0, 90.0, operation_id=red_op),
+        report("blue", "C", 10.0, 90.0, operation_id="nope"),
+    )
+    assert outcome.accepted == 1
+    assert [(r.index, r.field) for r in outcome.rejected] == [(1, "operation_id"), (2, "operation_id")]
+
+
+def test_an_older_report_arriving_late_does_not_replace_a_newer_one(svc: Any) -> None:
+    send(svc, "blue", report("blue", "A", 10.5, 90.0))
+    send(svc, "blue", report("blue", "A", 10.0, 90.0, at=NOW - timedelta(seconds=5)))
+    with svc.uow(write=False) as uow:
+        (held,) = uow.tracks.since(NOW - timedelta(minutes=1))
+    assert held.lon_deg == 10.5 and held.at == NOW
