@@ -10,7 +10,8 @@ each platform reports once (a new time, a moved position), in batches of
 ``--batch`` posted by ``--clients`` concurrent clients. Bodies are encoded
 before the clock starts, so the figure is the service's. Afterwards one
 monitor cycle runs in process over the stored picture and its stages are
-timed (load from the store, assess, write alerts).
+timed (load from the store, assess, write alerts). ``--zones`` standing zones
+(circles of 5-30 km) are declared first, so the cycle checks zone breaches too.
 """
 
 from __future__ import annotations
@@ -32,9 +33,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
 from conftest import start_server, stop_server
 from deconflict.bootstrap import bootstrap
+from deconflict.domain.activity import ActivityDomain
+from deconflict.domain.altitude import AltitudeBand
+from deconflict.domain.footprint import circle_footprint
 from deconflict.domain.message import HotlinePolicy
+from deconflict.domain.operation import DeclarationKind
 from deconflict.domain.signing import generate_keypair
-from deconflict.service.commands import AddParty
+from deconflict.domain.timewindow import TimeWindow
+from deconflict.domain.volume import Volume4D
+from deconflict.service.commands import AddParty, SubmitOperation
+from deconflict.service.operations import submit_operation
 from deconflict.service.parties import add_party, issue_token
 from deconflict.service.tactical import Monitor, MonitorRules
 from deconflict.settings import Settings
@@ -56,6 +64,26 @@ class AtLastReport:
 
     def now(self) -> datetime:
         return self.moment
+
+
+def declare_zones(service: object, count: int, seed: int = 11) -> None:
+    """Standing air-defence zones (circles of 5-30 km, up to 15 km high) of random parties."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    window = TimeWindow(now - timedelta(hours=1), now + timedelta(days=1))
+    for i in range(count):
+        centre = (rng.uniform(THEATRE[0], THEATRE[2]), rng.uniform(THEATRE[1], THEATRE[3]))
+        zone = Volume4D(
+            circle_footprint(centre, rng.uniform(5_000, 30_000)), AltitudeBand(0.0, 15_000.0), window
+        )
+        cmd = SubmitOperation(
+            PARTIES[i % len(PARTIES)],
+            ActivityDomain.AIR,
+            (zone,),
+            kind=DeclarationKind.ZONE,
+            category="air_defence",
+        )
+        submit_operation(service.uow(), service.clock, service.rules, cmd)  # type: ignore[attr-defined]
 
 
 def bodies(platforms: int, rounds: int, batch: int, seed: int = 7) -> list[tuple[str, bytes]]:
@@ -128,6 +156,7 @@ def one_backend(name: str, url: str, args: argparse.Namespace) -> None:
         for party in PARTIES:
             add_party(service.uow(), service.clock, AddParty(party, generate_keypair()[1]))
             tokens[party] = issue_token(service.uow(), service.clock, party)
+        declare_zones(service, args.zones)
         work = bodies(args.platforms, args.rounds, args.batch)
         work_end = datetime.now(UTC) + timedelta(seconds=args.rounds)
         port = free_port()
@@ -147,7 +176,7 @@ def one_backend(name: str, url: str, args: argparse.Namespace) -> None:
         f"(batches of {args.batch}, {args.clients} clients)"
     )
     print(
-        f"{'':<9} then one monitor cycle over {outcome.platforms:,} platforms: {timings}; "
+        f"{'':<9} then one monitor cycle over {outcome.platforms:,} platforms and {args.zones} zones: {timings}; "
         f"{outcome.findings} findings"
     )
 
@@ -158,6 +187,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--zones", type=int, default=200, help="standing zones the monitor checks too")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--monitor-interval-s", type=float, default=1.0, help="0: no monitor in the server")
     args = parser.parse_args()
