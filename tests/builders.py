@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from deconflict.domain.altitude import AltitudeBand
 from deconflict.domain.footprint import Footprint, polygon_footprint
+from deconflict.domain.tactical import TrackState
 from deconflict.domain.timewindow import TimeWindow
 from deconflict.domain.volume import TaggedVolume, Volume4D, VolumeRef
 
@@ -48,3 +51,31 @@ class FixedClock:
     def advance(self, seconds: float) -> datetime:
         self.moment += timedelta(seconds=seconds)
         return self.moment
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform for a tactical scene (degrees, metres, m/s)."""
+
+    id: str
+    party: str
+    lat: float
+    lon: float
+    alt_m: float = 10_000.0
+    gs: float = 0.0
+    trk: float = 0.0
+    vs: float = 0.0
+
+
+def track_scene(at: datetime, platforms: Sequence[Platform]) -> TrackState:
+    return TrackState.from_columns(
+        at,
+        ids=[p.id for p in platforms],
+        party=[p.party for p in platforms],
+        lat_deg=[p.lat for p in platforms],
+        lon_deg=[p.lon for p in platforms],
+        alt_m=[p.alt_m for p in platforms],
+        ground_speed_m_s=[p.gs for p in platforms],
+        track_deg=[p.trk for p in platforms],
+        vertical_rate_m_s=[p.vs for p in platforms],
+    )

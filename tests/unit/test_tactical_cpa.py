@@ -10,7 +10,6 @@ the midpoint plane, hence the relative tolerances.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -18,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builders import Platform, track_scene
 from deconflict.domain.errors import InvalidInput
 from deconflict.domain.tactical import (
     DEFAULT_MINIMA,
@@ -39,30 +39,11 @@ SEP_H = 5 * NM  # 9,260 m
 SEP_V = 1000 * METRES_PER_FOOT  # 304.8 m
 
 
-@dataclass(frozen=True)
-class P:
-    id: str
-    party: str
-    lat: float
-    lon: float
-    alt_m: float = 10_000.0
-    gs: float = 0.0
-    trk: float = 0.0
-    vs: float = 0.0
+P = Platform
 
 
-def scene(*platforms: P) -> TrackState:
-    return TrackState.from_columns(
-        AT,
-        ids=[p.id for p in platforms],
-        party=[p.party for p in platforms],
-        lat_deg=[p.lat for p in platforms],
-        lon_deg=[p.lon for p in platforms],
-        alt_m=[p.alt_m for p in platforms],
-        ground_speed_m_s=[p.gs for p in platforms],
-        track_deg=[p.trk for p in platforms],
-        vertical_rate_m_s=[p.vs for p in platforms],
-    )
+def scene(*platforms: Platform) -> TrackState:
+    return track_scene(AT, platforms)
 
 
 def arc_deg(chord_m: float) -> float:

@@ -10,8 +10,9 @@ distances used here (``tan(a) - a ~ a^3 / 3``), i.e. well under 0.01 s.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
+from builders import Platform, track_scene
 from deconflict.domain.altitude import AltitudeBand
 from deconflict.domain.errors import InvalidInput
 from deconflict.domain.footprint import circle_footprint, polygon_footprint
@@ -44,30 +46,13 @@ LOW = AltitudeBand(0.0, 3_000.0)
 METRES_PER_DEGREE = math.pi * EARTH_RADIUS_M / 180.0
 
 
-@dataclass(frozen=True)
-class P:
-    id: str
-    party: str
-    lat: float
-    lon: float
-    alt_m: float = 1_000.0
-    gs: float = 0.0
-    trk: float = 0.0
-    vs: float = 0.0
+def P(*args: Any, alt_m: float = 1_000.0, **kw: Any) -> Platform:
+    """A platform at 1,000 m unless told: the zones here are low."""
+    return Platform(*args, alt_m=alt_m, **kw)
 
 
-def scene(*platforms: P) -> TrackState:
-    return TrackState.from_columns(
-        AT,
-        ids=[p.id for p in platforms],
-        party=[p.party for p in platforms],
-        lat_deg=[p.lat for p in platforms],
-        lon_deg=[p.lon for p in platforms],
-        alt_m=[p.alt_m for p in platforms],
-        ground_speed_m_s=[p.gs for p in platforms],
-        track_deg=[p.trk for p in platforms],
-        vertical_rate_m_s=[p.vs for p in platforms],
-    )
+def scene(*platforms: Platform) -> TrackState:
+    return track_scene(AT, platforms)
 
 
 def box(lon0: float, lat0: float, lon1: float, lat1: float) -> Volume4D:
