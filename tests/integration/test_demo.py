@@ -93,3 +93,39 @@ def test_loading_twice_adds_nothing_and_issues_fresh_tokens(service: Any) -> Non
         for party, token in second.tokens.items():
             assert uow.parties.by_token_hash(token_hash(token)).id == party
     assert verify_ledger(service).ok
+
+
+def test_demo_traffic_shows_one_head_on_pair_and_one_zone_breach(service: Any) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from builders import FixedClock
+    from deconflict.domain.alert import AlertKind
+    from deconflict.domain.message import HotlinePolicy
+    from deconflict.geoid import egm96
+    from deconflict.service.tactical import Monitor, MonitorRules, ingest
+    from deconflict.sim.traffic import positions_at
+
+    load_demo(service, service.clock.now())
+    # Every leg restarts at a multiple of 18,000 s since the epoch: start there.
+    start = (int(datetime.now(UTC).timestamp()) // 18_000 + 1) * 18_000
+    service.clock = FixedClock(datetime.fromtimestamp(start, UTC))
+    monitor = Monitor(MonitorRules(), HotlinePolicy(), service.key.public_b64)
+    raised = []
+    for step in range(0, 1_500, 10):
+        service.clock.moment = datetime.fromtimestamp(start, UTC) + timedelta(seconds=step)
+        reports = positions_at(service.clock.now(), egm96())
+        for party in ("blue", "red"):
+            ingest(
+                service.uow(),
+                service.clock,
+                party,
+                [(i, r) for i, r in enumerate(reports) if r.party == party],
+            )
+        raised += monitor.cycle(service.uow, service.clock).raised
+    found = {(a.finding.kind, tuple(a.finding.subjects["platforms"])) for a in raised}
+    assert found == {
+        (AlertKind.SEPARATION, ("blue/BLU11", "red/RED21")),
+        (AlertKind.ZONE_BREACH, ("blue/BLU-UAV1",)),
+    }
+    breach = next(a for a in raised if a.finding.kind is AlertKind.ZONE_BREACH)
+    assert breach.parties == ("blue", "red") and breach.message_id is not None

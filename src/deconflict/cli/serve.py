@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
@@ -42,8 +43,15 @@ def serve_command(
         for party, token in summary.tokens.items():
             out.print(f"  {party:10} {token}")
     app = create_app(settings, service)
+    traffic_stop = threading.Event()
+    if demo:
+        from ..sim.traffic import fly_demo_traffic
+
+        threading.Thread(target=fly_demo_traffic, args=(service, traffic_stop), daemon=True).start()
+        out.print("demo traffic reporting every second: watch GET /v1/alerts and the hotline")
     out.print(f"deconflict serving on [bold]http://{host}:{port}/[/]  (API docs: http://{host}:{port}/docs)")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
+        traffic_stop.set()
         service.close()
