@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from payloads import iso
 from test_events import SseListener
 
@@ -66,6 +67,10 @@ def test_a_predicted_loss_of_separation_reaches_both_parties_and_no_one_else(liv
     }
     assert green.get("/v1/tracks").json() == []
     assert len(live_server.client("watcher").get("/v1/tracks").json()) == 2
+    # The monitor's own figures are on /metrics.
+    metrics = httpx.get(f"{live_server.url}/metrics").text
+    assert "deconflict_monitor_platforms 2.0" in metrics
+    assert 'deconflict_monitor_stage_seconds{stage="assess"}' in metrics
     # Acknowledgement: a concerned party only.
     assert green.post(f"/v1/alerts/{alert['id']}/acknowledge").status_code == 404
     acked = red.post(f"/v1/alerts/{alert['id']}/acknowledge")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -34,6 +35,9 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
         app.state.service = service or bootstrap(settings)
         try:
             async with background_tasks(app, settings):
+                # What start-up built lives as long as the process: keep it out of the
+                # collector's full passes (a quarter of the cost of parsing a report batch).
+                gc.freeze()
                 yield
         finally:
             if owned:
@@ -68,6 +72,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
 
 def _install_limits_and_metrics(app: FastAPI, settings: Settings) -> None:
     registry = CollectorRegistry()
+    app.state.metrics = registry
     app.add_middleware(LimitsAndMetrics, max_body_bytes=settings.max_request_bytes, registry=registry)
 
     @app.get("/metrics", include_in_schema=False)

@@ -23,11 +23,12 @@ from datetime import datetime, timedelta
 
 import anyio
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from ..bootstrap import Deconflict, hotline_policy
 from ..service.hotline import escalate_due, next_escalation_at
 from ..service.leases import next_lapse_at, suspend_lapsed
-from ..service.tactical import Monitor, MonitorRules
+from ..service.tactical import CycleOutcome, Monitor, MonitorRules
 from ..settings import Settings
 
 __all__ = ["DueRunner", "escalation_tick", "lease_tick", "monitor_loop", "runners"]
@@ -110,21 +111,41 @@ def monitor_for(service: Deconflict) -> Monitor:
     return Monitor(rules, hotline_policy(settings), service.key.public_b64)
 
 
+class MonitorMetrics:
+    """What an operator watches of the monitor, on ``/metrics``."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.stage = Gauge(
+            "deconflict_monitor_stage_seconds", "Last monitor cycle, by stage", ["stage"], registry=registry
+        )
+        self.platforms = Gauge(
+            "deconflict_monitor_platforms", "Platforms in the live picture", registry=registry
+        )
+        self.findings = Gauge("deconflict_monitor_findings", "Findings of the last cycle", registry=registry)
+        self.cycles = Counter("deconflict_monitor_cycles", "Monitor cycles run", registry=registry)
+        self.failures = Counter(
+            "deconflict_monitor_failures", "Monitor cycles that failed", registry=registry
+        )
+
+    def observe(self, outcome: CycleOutcome) -> None:
+        for stage, ms in outcome.timings_ms.items():
+            self.stage.labels(stage).set(ms / 1000.0)
+        self.platforms.set(outcome.platforms)
+        self.findings.set(outcome.findings)
+        self.cycles.inc()
+
+
 async def monitor_loop(app: FastAPI, interval_s: float) -> None:
     """A monitor cycle every ``interval_s`` (measured start to start); a slow cycle is not queued."""
     service: Deconflict = app.state.service
     monitor = monitor_for(service)
+    metrics = MonitorMetrics(getattr(app.state, "metrics", None) or CollectorRegistry())
 
     def cycle() -> None:
         outcome = monitor.cycle(service.uow, service.clock)
         if outcome.entries:
             app.state.notifier.notify()
-        log.debug(
-            "monitor: %d platforms, %d findings, %s ms",
-            outcome.platforms,
-            outcome.findings,
-            outcome.timings_ms,
-        )
+        metrics.observe(outcome)
 
     loop = asyncio.get_running_loop()
     while True:
@@ -132,6 +153,7 @@ async def monitor_loop(app: FastAPI, interval_s: float) -> None:
         try:
             await anyio.to_thread.run_sync(cycle)
         except Exception:
+            metrics.failures.inc()
             log.exception("monitor cycle failed; retrying")
         await asyncio.sleep(max(MIN_SLEEP_S, interval_s - (loop.time() - started)))
 

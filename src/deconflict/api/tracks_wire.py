@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..domain.altitude import Geoid, flight_level_to_msl_m
 from ..domain.errors import DomainError
@@ -48,6 +57,18 @@ class ReportIn(BaseModel):
         default=None, min_length=1, max_length=64, description="Your operation it flies."
     )
     source: str = Field(default="api", min_length=1, max_length=16)
+
+    @field_validator("t", mode="before")
+    @classmethod
+    def _rfc3339(cls, value: Any) -> Any:
+        # The standard library's parser hands back the UTC singleton for "Z", which the
+        # domain takes as is; pydantic's own zone objects cost microseconds per report.
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                return value  # pydantic's message explains what is wrong
+        return value
 
     @model_validator(mode="after")
     def _one_velocity(self) -> ReportIn:
