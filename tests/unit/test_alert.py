@@ -12,6 +12,7 @@ from deconflict.domain.alert import (
     AlertKind,
     AlertState,
     Finding,
+    OpenAlert,
     Severity,
     acknowledge_alert,
     reconcile,
@@ -25,9 +26,13 @@ def finding(key: str = "separation:blue/A|red/B", severity: Severity = Severity.
     return Finding(AlertKind.SEPARATION, key, ("blue", "red"), severity, "close")
 
 
-def alert(f: Finding, at_s: float = 0.0) -> Alert:
+def full(f: Finding, at_s: float = 0.0) -> Alert:
     at = T0 + timedelta(seconds=at_s)
     return Alert("a1", f, AlertState.NEW, at, at)
+
+
+def alert(f: Finding, at_s: float = 0.0) -> OpenAlert:
+    return full(f, at_s).brief
 
 
 def test_a_new_finding_is_raised_and_a_persisting_one_is_not_raised_again() -> None:
@@ -64,7 +69,7 @@ def test_with_no_memory_a_restarted_monitor_waits_the_hold_from_the_last_update(
 
 
 def test_each_concerned_party_acknowledges_once_and_outsiders_cannot() -> None:
-    a = alert(finding())
+    a = full(finding())
     once = acknowledge_alert(a, "red", T0)
     assert once.state is AlertState.ACKNOWLEDGED and once.acknowledged_by == ("red",)
     assert acknowledge_alert(once, "red", T0) is once

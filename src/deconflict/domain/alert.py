@@ -30,6 +30,7 @@ __all__ = [
     "AlertKind",
     "AlertState",
     "Finding",
+    "OpenAlert",
     "Reconciled",
     "Severity",
     "acknowledge_alert",
@@ -94,21 +95,35 @@ class Alert:
     def concerns(self, party: str) -> bool:
         return party in self.finding.parties
 
+    @property
+    def brief(self) -> OpenAlert:
+        return OpenAlert(self.id, self.key, self.finding.severity, self.updated_at)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAlert:
+    """What reconciling needs of an open alert (the monitor reads thousands each second)."""
+
+    id: str
+    key: str
+    severity: Severity
+    updated_at: datetime
+
 
 @dataclass(frozen=True, slots=True)
 class Reconciled:
     """What one cycle changes: findings to raise, alerts whose severity rose, alerts to clear."""
 
     raised: tuple[Finding, ...]
-    escalated: tuple[tuple[Alert, Finding], ...]
-    cleared: tuple[Alert, ...]
+    escalated: tuple[tuple[OpenAlert, Finding], ...]
+    cleared: tuple[OpenAlert, ...]
 
     def __bool__(self) -> bool:
         return bool(self.raised or self.escalated or self.cleared)
 
 
 def reconcile(
-    open_alerts: Sequence[Alert],
+    open_alerts: Sequence[OpenAlert],
     findings: Sequence[Finding],
     last_seen: Mapping[str, datetime],
     now: datetime,
@@ -127,9 +142,7 @@ def reconcile(
     escalated = tuple(
         (alert, seen[key])
         for key, alert in sorted(by_key.items())
-        if key in seen
-        and alert.finding.severity is Severity.PREDICTED
-        and seen[key].severity is Severity.CURRENT
+        if key in seen and alert.severity is Severity.PREDICTED and seen[key].severity is Severity.CURRENT
     )
     cleared = tuple(
         alert

@@ -3,11 +3,12 @@
 Reports are kept as each platform's latest position (no ledger entry: a
 position is not an event between parties; what the monitor finds is). A
 monitor cycle reads the picture, runs :func:`~deconflict.domain.tactical.watch.assess`
-and, only when something changed, writes in one transaction: new alerts, a
-FLASH hotline message from the service to the parties of each new loss of
-separation or zone breach, escalations (predicted turned current) and
-clearances, each with its ledger entry. Replicas may run cycles at once: the
-write re-reads the open alerts under a lock, so an alert is raised once.
+and, only when something changed, writes new alerts, a FLASH hotline message
+from the service to the parties of each new loss of separation or zone
+breach, escalations (predicted turned current) and clearances, each with its
+ledger entry, a few alerts per transaction (so a storm of alerts does not hold
+the write lock for long). Replicas may run cycles at once: each write re-reads
+its alerts under a lock, so an alert is raised once.
 """
 
 from __future__ import annotations
@@ -255,8 +256,8 @@ class Monitor:
             current = {a.key: a for a in uow.alerts.open_by_keys(keys)}
             raised = [self._raise(uow, f, now) for f in chunk.raised if f.key not in current]
             escalated = []
-            for alert, finding in chunk.escalated:
-                held = current.get(alert.key)
+            for brief, finding in chunk.escalated:
+                held = current.get(brief.key)
                 if held is None or held.finding.severity is not Severity.PREDICTED:
                     continue
                 moved = replace(held, finding=finding, updated_at=now)
@@ -264,9 +265,9 @@ class Monitor:
                 uow.record("alert.escalated", alert_payload(moved), actor=None)
                 escalated.append(moved)
             cleared = []
-            for alert in chunk.cleared:
-                held = current.get(alert.key)
-                if held is None or held.id != alert.id:
+            for brief in chunk.cleared:
+                held = current.get(brief.key)
+                if held is None or held.id != brief.id:
                     continue
                 gone = replace(held, state=AlertState.CLEARED, cleared_at=now, updated_at=now)
                 uow.alerts.update(gone)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from ..domain.alert import Alert, AlertState
+from ..domain.alert import Alert, AlertState, OpenAlert
 from ..domain.tactical.report import PositionReport, ReportColumns
 from ..domain.volume import TaggedVolume, Volume4D
 
@@ -43,8 +43,8 @@ class AlertRepository(Protocol):
     def add(self, alert: Alert) -> None: ...
     def update(self, alert: Alert) -> None: ...
     def get(self, alert_id: str, *, for_update: bool = False) -> Alert | None: ...
-    def open(self) -> list[Alert]:
-        """Every alert not cleared."""
+    def open(self) -> list[OpenAlert]:
+        """Every alert not cleared, in brief."""
         ...
 
     def open_by_keys(self, keys: Sequence[str]) -> list[Alert]:

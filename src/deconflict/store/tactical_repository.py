@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.activity import ActivityDomain
-from ..domain.alert import Alert, AlertKind, AlertState, Finding, Severity
+from ..domain.alert import Alert, AlertKind, AlertState, Finding, OpenAlert, Severity
 from ..domain.operation import DeclarationKind, OperationState
 from ..domain.tactical.report import PositionReport, ReportColumns
 from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
@@ -251,13 +251,13 @@ class SqlAlertRepository:
         row = self.conn.execute(query).first()
         return None if row is None else _alert(row)
 
-    def open(self) -> list[Alert]:
+    def open(self) -> list[OpenAlert]:
         rows = self.conn.execute(
-            select(tt.alerts)
+            select(tt.alerts.c.id, tt.alerts.c.key, tt.alerts.c.severity, tt.alerts.c.updated_at)
             .where(tt.alerts.c.state != AlertState.CLEARED.value)
             .order_by(tt.alerts.c.raised_at, tt.alerts.c.id)
         )
-        return [_alert(row) for row in rows]
+        return [OpenAlert(row.id, row.key, Severity(row.severity), utc(row.updated_at)) for row in rows]
 
     def open_by_keys(self, keys: Sequence[str]) -> list[Alert]:
         if not keys:
