@@ -65,6 +65,7 @@ def test_a_predicted_loss_of_separation_reaches_both_parties_and_no_one_else(liv
         ("blue", "A"),
         ("red", "B"),
     }
+    assert [t["platform"] for t in blue.get("/v1/tracks", params={"party": "red"}).json()] == ["B"]
     assert green.get("/v1/tracks").json() == []
     assert len(live_server.client("watcher").get("/v1/tracks").json()) == 2
     # The monitor's own figures are on /metrics.

@@ -18,8 +18,15 @@ class TrackRepository(Protocol):
         """Keep each platform's newest report; an older one arriving late changes nothing."""
         ...
 
-    def since(self, at: datetime, party: str | None = None, limit: int | None = None) -> list[PositionReport]:
-        """Latest reports made at ``at`` or later (of one party, or all)."""
+    def since(
+        self,
+        at: datetime,
+        party: str | None = None,
+        limit: int | None = None,
+        tracks: Sequence[tuple[str, str]] | None = None,
+    ) -> list[PositionReport]:
+        """Latest reports made at ``at`` or later (of one party, or all; of these
+        ``(party, platform)`` only, when given)."""
         ...
 
     def columns_since(self, at: datetime) -> ReportColumns:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.activity import ActivityDomain
@@ -119,10 +119,18 @@ class SqlTrackRepository:
         else:
             self.conn.exec_driver_sql(sql, [tuple(row[c] for c in order) for row in rows])
 
-    def since(self, at: datetime, party: str | None = None, limit: int | None = None) -> list[PositionReport]:
+    def since(
+        self,
+        at: datetime,
+        party: str | None = None,
+        limit: int | None = None,
+        tracks: Sequence[tuple[str, str]] | None = None,
+    ) -> list[PositionReport]:
         query = select(tt.tracks).where(tt.tracks.c.t_s >= at.timestamp())
         if party is not None:
             query = query.where(tt.tracks.c.party_id == party)
+        if tracks is not None:
+            query = query.where(tuple_(tt.tracks.c.party_id, tt.tracks.c.platform).in_(sorted(set(tracks))))
         query = query.order_by(tt.tracks.c.party_id, tt.tracks.c.platform)
         if limit is not None:
             query = query.limit(limit)

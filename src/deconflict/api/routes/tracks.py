@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from ...domain.errors import LimitExceeded
 from ...domain.units import METRES_PER_SECOND_PER_FPM, METRES_PER_SECOND_PER_KNOT
 from ...geoid import LazyEGM96
+from ...service.ports import UnitOfWork
 from ...service.tactical import ingest
 from ..auth import Actor, ActorDep, ServiceDep
 from ..errors import ERROR_RESPONSES
@@ -71,13 +72,12 @@ def post_tracks(service: ServiceDep, actor: ActorDep, batch: TrackBatch) -> Inge
     )
 
 
-def _shared_with(actor: Actor, service: Any) -> set[str] | None:
-    """Track ids the caller may see besides its own: those in open alerts that concern it."""
-    if actor.is_observer or actor.is_admin:
-        return None
-    with service.uow(write=False) as uow:
-        alerts = uow.alerts.list(party=actor.party, open_only=True, limit=10_000)
-    return {p for a in alerts for p in a.finding.subjects.get("platforms", [])}
+def _shared_with(uow: UnitOfWork, actor: Actor) -> list[tuple[str, str]]:
+    """Other parties' platforms the caller may see: those in open alerts that concern it."""
+    alerts = uow.alerts.list(party=actor.party, open_only=True, limit=10_000)
+    shared = {p for a in alerts for p in a.finding.subjects.get("platforms", [])}
+    pairs = (track.split("/", 1) for track in shared)
+    return [(owner, platform) for owner, platform in pairs if owner != actor.party]
 
 
 @router.get("")
@@ -91,10 +91,15 @@ def list_tracks(
     """The latest report of each platform. Need to know: your own platforms, and the other
     parties' platforms in an open alert that concerns you (observers: all)."""
     since = service.clock.now() - timedelta(seconds=max_age_s)
-    shared = _shared_with(actor, service)
     with service.uow(write=False) as uow:
-        reports = uow.tracks.since(since, party=party)
-    visible = [r for r in reports if shared is None or r.party == actor.party or r.track_id in shared][:limit]
+        if actor.is_observer or actor.is_admin:
+            visible = uow.tracks.since(since, party=party, limit=limit)
+        else:
+            visible = [] if party not in (None, actor.party) else uow.tracks.since(since, actor.party, limit)
+            shared = [t for t in _shared_with(uow, actor) if party in (None, t[0])]
+            if shared:
+                visible += uow.tracks.since(since, tracks=shared)
+    visible = visible[:limit]
     return [
         TrackView(
             party=r.party,
