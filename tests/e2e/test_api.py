@@ -246,6 +246,8 @@ def test_signed_request_is_recorded_with_the_party_signature(live_server: Any) -
     assert made.status_code == 201, made.text
     tampered = httpx.post(f"{live_server.url}/v1/operations", content=body + b" ", headers=headers)
     assert tampered.status_code == 401
+    replayed = httpx.post(f"{live_server.url}/v1/operations", content=body, headers=headers)
+    assert replayed.status_code == 401 and "already served" in replayed.json()["message"]
     root = live_server.client("root")
     export = root.get("/v1/ledger/export").content
     report = verify_export(export, KeyRing.from_json(root.get("/v1/ledger/keys").json()))

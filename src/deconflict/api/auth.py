@@ -26,7 +26,8 @@ from ..domain.canonical import canonical_json
 from ..domain.errors import PermissionDenied
 from ..domain.signing import verify
 from ..service.commands import Signature
-from ..service.parties import token_hash
+from ..service.parties import claim_signature, token_hash
+from ..service.ports import PartyRecord
 from .errors import Unauthenticated
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -94,6 +95,11 @@ def _bearer(service: Deconflict, token: str) -> Actor:
     return Actor(party.id, party.role)
 
 
+def _party(service: Deconflict, party_id: str) -> PartyRecord | None:
+    with service.uow(write=False) as uow:
+        return uow.parties.get(party_id)
+
+
 async def _signed(request: Request, service: Deconflict, party_id: str) -> Actor:
     timestamp = request.headers.get("x-deconflict-timestamp", "")
     signature = request.headers.get("x-deconflict-signature", "")
@@ -110,13 +116,17 @@ async def _signed(request: Request, service: Deconflict, party_id: str) -> Actor
         "timestamp": timestamp,
         "body_sha256": hashlib.sha256(body).hexdigest(),
     }
-    with service.uow(write=False) as uow:
-        party = uow.parties.get(party_id)
+    party = await run_in_threadpool(_party, service, party_id)
     if party is None:
         raise Unauthenticated("unknown party")
     message = canonical_json(signed)
     for key in party.public_keys:
         if verify(key, message, signature):
+            fresh = await run_in_threadpool(
+                claim_signature, service.uow(), service.clock, party.id, signature, 2 * CLOCK_SKEW
+            )
+            if not fresh:
+                raise Unauthenticated("this signed request was already served: sign each request afresh")
             return Actor(party.id, party.role, Signature(signed, signature, key))
     raise Unauthenticated("bad request signature")
 

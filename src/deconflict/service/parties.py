@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.ledger import LedgerEntry
@@ -68,3 +69,19 @@ def issue_token(uow: UnitOfWork, clock: Clock, party_id: str) -> str:
         )
         uow.commit()
     return token
+
+
+def claim_signature(
+    uow: UnitOfWork, clock: Clock, party_id: str, signature_b64: str, keep: timedelta
+) -> bool:
+    """A signed request's signature serves once: True the first time, False for a replay.
+
+    ``keep`` is how long a signature is remembered: longer than a signed request's
+    timestamp is accepted for, so a replay is refused either way.
+    """
+    digest = hashlib.sha256(signature_b64.encode("ascii")).hexdigest()
+    with uow:
+        now = clock.now()
+        fresh = uow.parties.claim_signature(digest, party_id, now, now - keep)
+        uow.commit()
+    return fresh

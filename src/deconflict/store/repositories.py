@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.activity import ActivityDomain
 from ..domain.conflict import Conflict
@@ -19,6 +20,7 @@ from ..domain.volume import TaggedVolume, VolumeRef
 from ..index.cells import covering
 from ..service.ports import ConflictRecord, PartyRecord, StoredOperation
 from . import tables as t
+from . import tables_requests as tr
 from .codec import utc, volume_from_row, volume_row
 
 # Statements built once: SQLAlchemy then reuses their compiled form on every call.
@@ -94,6 +96,19 @@ class SqlPartyRepository:
         self.conn.execute(
             insert(t.party_tokens).values(token_hash=token_hash, party_id=party_id, created_at=at)
         )
+
+    def claim_signature(
+        self, signature_sha256: str, party_id: str, at: datetime, forget_before: datetime
+    ) -> bool:
+        """Record a signed request's signature; False when it was used already (a replay)."""
+        self.conn.execute(delete(tr.used_signatures).where(tr.used_signatures.c.used_at < forget_before))
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        inserted = self.conn.execute(
+            dialect.insert(tr.used_signatures)
+            .values(signature_sha256=signature_sha256, party_id=party_id, used_at=at)
+            .on_conflict_do_nothing(index_elements=["signature_sha256"])
+        )
+        return bool(inserted.rowcount)
 
     def by_token_hash(self, token_hash: str) -> PartyRecord | None:
         row = self.conn.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from deconflict.store import tables_hotline, tables_tactical  # noqa: F401  (register their tables)
+from deconflict.store import tables_hotline, tables_requests, tables_tactical  # noqa: F401  (register their tables)
 from deconflict.store.tables import metadata
 
 connection = context.config.attributes["connection"]
