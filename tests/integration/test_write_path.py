@@ -212,3 +212,30 @@ def test_concurrent_overlapping_submitters_all_get_their_conflicts(svc: Any, rou
     pairs = {frozenset((c.conflict.a.operation, c.conflict.b.operation)) for c in conflicts}
     assert len(pairs) == 12 * rounds
     assert verify_ledger(svc).ok
+
+
+def test_concurrent_amends_of_one_operation_make_one_version_and_stale_refusals(svc: Any) -> None:
+    """No lost update: amends racing on one operation (in far-apart places, so they share no
+    cell lock) leave exactly one version 2; the others are told their version is stale."""
+    op = submit(svc, "blue", volume(square(10, 50))).stored.operation
+    barrier = threading.Barrier(4)
+    outcomes: list[Any] = []
+
+    def worker(n: int) -> None:
+        barrier.wait()
+        try:
+            cmd = AmendOperation("blue", op.id, 1, (volume(square(10 + 10 * n, 50)),))
+            outcomes.append(amend_operation(svc.uow(), svc.clock, svc.rules, cmd).stored.operation.version)
+        except BaseException as error:
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(o for o in outcomes if isinstance(o, int)) == [2]
+    assert all(isinstance(o, StaleVersion) for o in outcomes if not isinstance(o, int)), outcomes
+    with svc.uow(write=False) as uow:
+        assert uow.operations.get(op.id).operation.version == 2
+    assert verify_ledger(svc).ok

@@ -195,6 +195,9 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
 
 
 def _owned(uow: UnitOfWork, party: str, operation_id: str) -> StoredOperation:
+    """The operation, its row held: two changes to one operation (or a change and the lease
+    sweep) queue, and the second sees the first's version and state."""
+    uow.operations.lock(operation_id)
     stored = uow.operations.get(operation_id)
     if stored is None:
         raise NotFound(f"no operation {operation_id!r}", field="operation_id")

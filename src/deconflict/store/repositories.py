@@ -224,6 +224,12 @@ class SqlOperationRepository:
         )
         return StoredOperation(op, row.lead_time_s, row.late_notice, utc(row.created_at), utc(row.updated_at))
 
+    def lock(self, operation_id: str) -> None:
+        """Hold the operation's row until the transaction ends (PostgreSQL; SQLite has one writer)."""
+        self.conn.execute(
+            select(t.operations.c.id).where(t.operations.c.id == operation_id).with_for_update()
+        )
+
     def get(self, operation_id: str) -> StoredOperation | None:
         row = self.conn.execute(select(t.operations).where(t.operations.c.id == operation_id)).first()
         return None if row is None else self._stored(row)
