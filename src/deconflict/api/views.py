@@ -36,6 +36,9 @@ class OperationView(BaseModel):
     updated_at: datetime
     volumes: dict[str, Any] = Field(description="GeoJSON FeatureCollection, one Feature per volume.")
     details: str | None = Field(default=None, description="Owner only.")
+    lease_expires_at: datetime | None = Field(
+        default=None, description="An emission's lease: renew it (heartbeat) before this moment."
+    )
 
 
 class VolumeRefView(BaseModel):
@@ -102,6 +105,7 @@ def operation_view(stored: StoredOperation, actor: Actor) -> OperationView:
         updated_at=stored.updated_at,
         volumes=feature_collection(features),
         details=op.details if may_see_details else None,
+        lease_expires_at=stored.lease_expires_at,
     )
 
 

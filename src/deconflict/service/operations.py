@@ -167,8 +167,9 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
         late = verdict.late and op.kind is DeclarationKind.OPERATION
         uow.operations.add(op, verdict.lead_time_s, late, now)
         payload = _with_request(operation_payload(op, verdict.lead_time_s, late), cmd.signature)
-        if (expires := grant_lease(uow, op, now, rules.lease)) is not None:
-            payload["lease_expires_at"] = iso(expires)
+        lease = grant_lease(uow, op, now, rules.lease)
+        if lease is not None:
+            payload["lease_expires_at"] = iso(lease)
         uow.record(
             "zone.declared" if op.kind is DeclarationKind.ZONE else "operation.submitted",
             payload,
@@ -190,7 +191,7 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
                 actor=None,
             )
         entries = uow.commit()
-    stored = StoredOperation(op, verdict.lead_time_s, late, now, now)
+    stored = StoredOperation(op, verdict.lead_time_s, late, now, now, lease)
     return OperationOutcome(stored, tuple(records), tuple(entries))
 
 

@@ -58,6 +58,7 @@ class StoredOperation:
     late_notice: bool
     created_at: datetime
     updated_at: datetime
+    lease_expires_at: datetime | None = None  # an emission's lease; None for anything else
 
 
 @dataclass(frozen=True, slots=True)

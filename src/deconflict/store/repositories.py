@@ -222,7 +222,15 @@ class SqlOperationRepository:
             notice_at=utc(row.notice_at),
             category=row.category,
         )
-        return StoredOperation(op, row.lead_time_s, row.late_notice, utc(row.created_at), utc(row.updated_at))
+        lease = row.lease_expires_at
+        return StoredOperation(
+            op,
+            row.lead_time_s,
+            row.late_notice,
+            utc(row.created_at),
+            utc(row.updated_at),
+            None if lease is None else utc(lease),
+        )
 
     def lock(self, operation_id: str) -> None:
         """Hold the operation's row until the transaction ends (PostgreSQL; SQLite has one writer)."""
