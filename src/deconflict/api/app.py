@@ -7,23 +7,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Response
-from fastapi.responses import HTMLResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from .. import __version__
 from ..bootstrap import Deconflict, bootstrap
 from ..settings import Settings
+from ..web import mount_web
 from . import errors
 from .auth import TokenCache
 from .background import background_tasks
 from .middleware import LimitsAndMetrics
 from .notifier import Notifier
 from .routes import alerts, conflicts, events, leases, ledger, messages, operations, parties, tracks
-
-INDEX_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>deconflict</title></head>
-<body><h1>deconflict</h1><p>The joint deconfliction service is running.</p>
-<ul><li><a href="/docs">API documentation</a></li><li><a href="/openapi.json">OpenAPI</a></li>
-<li><a href="/healthz">health</a></li></ul></body></html>"""
 
 
 def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI:
@@ -63,9 +58,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> str:
-        return INDEX_PAGE
+    mount_web(app)  # the operating picture at / (links to /docs), its files under /static
 
     return app
 
