@@ -263,6 +263,7 @@ def test_ledger_pages_and_export_verifies(live_server: Any) -> None:
     assert [e["seq"] for e in first["entries"]] == [1, 2, 3]
     rest = blue.get("/v1/ledger", params={"after": first["next_after"]}).json()
     assert rest["entries"][0]["seq"] == 4 and rest["next_after"] is None
+    assert blue.get("/v1/ledger/head").json() == {"seq": rest["entries"][-1]["seq"]}
     export = blue.get("/v1/ledger/export")
     assert export.headers["content-type"].startswith("application/jsonl")
     assert verify_export(export.content, KeyRing.from_json(blue.get("/v1/ledger/keys").json())).ok

@@ -46,6 +46,10 @@ class SqlLedger:
         head = self.conn.execute(query).one()  # the migration creates the row
         return ChainHead(head.seq, head.hash), head.checkpoint_to_seq
 
+    def head_seq(self) -> int:
+        """The last sequence number written (0: an empty ledger); reads without locking."""
+        return int(self.conn.execute(select(t.ledger_head.c.seq).where(t.ledger_head.c.id == 1)).scalar_one())
+
     def _insert(self, entry: LedgerEntry) -> None:
         self.conn.execute(
             _INSERT_ENTRY,

@@ -39,6 +39,13 @@ def page(
     return LedgerPage(entries=entries, next_after=entries[-1]["seq"] if len(entries) == limit else None)
 
 
+@router.get("/head")
+def head(service: ServiceDep, actor: ActorDep) -> dict[str, int]:
+    """The last sequence number: a live-event client starts after it (``/v1/ws?after=``)."""
+    with service.uow(write=False) as uow:
+        return {"seq": uow.ledger.head_seq()}
+
+
 @router.get(
     "/export", response_class=StreamingResponse, responses={200: {"content": {"application/jsonl": {}}}}
 )
