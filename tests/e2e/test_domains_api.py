@@ -128,7 +128,9 @@ def test_heartbeat_renews_an_emission_lease_for_its_owner_only(live_server: Any)
     assert lease["state"] == "proposed" and lease["lease_expires_at"]
     for other in ("red", "watcher"):
         assert live_server.client(other).post(f"/v1/operations/{emission['id']}/heartbeat").status_code == 403
-    assert blue.get(f"/v1/operations/{emission['id']}").json()["lease_expires_at"] == lease["lease_expires_at"]
+    assert (
+        blue.get(f"/v1/operations/{emission['id']}").json()["lease_expires_at"] == lease["lease_expires_at"]
+    )
     flight = blue.post("/v1/operations", json=square_op(lon=40.0)).json()["operation"]
     assert flight["lease_expires_at"] is None
     assert blue.post(f"/v1/operations/{flight['id']}/heartbeat").status_code == 409
