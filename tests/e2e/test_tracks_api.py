@@ -87,6 +87,7 @@ def test_bad_reports_are_rejected_by_index_and_observers_cannot_report(live_serv
             head_on("blue", "B", 10.0, 90, lat=123),
             head_on("blue", "C", 10.0, 90, operation_id="not-mine"),
             {"platform": "D"},
+            "not a report",
         ]
     }
     answer = blue.post("/v1/tracks", json=body)
@@ -97,6 +98,7 @@ def test_bad_reports_are_rejected_by_index_and_observers_cannot_report(live_serv
         (1, "lat"),
         (2, "operation_id"),
         (3, "t"),
+        (4, "report"),
     ]
     assert blue.post("/v1/tracks", json={"reports": "nope"}).status_code == 422
     assert (

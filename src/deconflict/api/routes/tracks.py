@@ -23,7 +23,7 @@ _GEOID = LazyEGM96()
 
 
 class TrackBatch(BaseModel):
-    reports: list[dict[str, Any]] = Field(
+    reports: list[Any] = Field(
         description="Position reports of the caller's own platforms, each checked on its own.",
         json_schema_extra={"items": ReportIn.model_json_schema(by_alias=True)},
     )
