@@ -53,6 +53,17 @@ def near(lons: ArrayLike, reference_deg: float) -> NDArray[np.float64]:
     return np.asarray(reference_deg + wrap_delta(d - reference_deg), dtype=np.float64)
 
 
+def next_to(lon: ArrayLike, centre: ArrayLike) -> NDArray[np.float64]:
+    """``lon`` shifted by whole turns to lie within half a turn of ``centre`` (broadcasts).
+
+    Unlike :func:`near` it leaves a longitude that needs no shift untouched to
+    the last bit, so a point exactly on an edge stays on it.
+    """
+    value = np.asarray(lon, dtype=np.float64)
+    turns = np.round((np.asarray(centre, dtype=np.float64) - value) / FULL_TURN)
+    return np.asarray(value + turns * FULL_TURN, dtype=np.float64)
+
+
 def turn_shift(centre_a_deg: float, centre_b_deg: float) -> float:
     """Whole turns to add to footprint b so its centre is nearest a's."""
     return float(round((centre_a_deg - centre_b_deg) / FULL_TURN) * FULL_TURN)

@@ -4,7 +4,7 @@ Three detectors run over the same picture: predicted or current loss of
 separation between platforms of different parties (:func:`.cpa.detect`, each
 platform with the minima of its class), breach of another party's zone, now or
 within the look-ahead (:func:`.zones.zone_breaches`), and a platform outside
-the volume of the operation it is linked to (:func:`.zones.non_conformances`).
+the volume of the operation it is linked to (:func:`.conformance.non_conformances`).
 
 A non-conformance concerns every party, not only the owner: the others planned
 against the declared volume, and it no longer holds.
@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 
 from ..alert import AlertKind, Finding, Severity
 from ..volume import TaggedVolume, Volume4D
+from .conformance import NonConformance, non_conformances
 from .cpa import PredictedConflict, detect
 from .report import Picture
-from .zones import NonConformance, ZoneBreach, non_conformances, zone_breaches
+from .zones import ZoneBreach, zone_breaches
 
 __all__ = ["assess", "breach_finding", "nonconformance_finding", "separation_finding"]
 
