@@ -15,7 +15,7 @@ import signal
 import statistics
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +180,42 @@ def test_a_flash_escalates_on_time_after_the_replica_that_accepted_it_is_killed(
         red_on_b.close()
         red_b.close()
         http.close()
+
+
+def monitor_leader(url: str) -> float | None:
+    for line in httpx.get(f"{url}/metrics", timeout=10).text.splitlines():
+        if line.startswith("deconflict_monitor_leader "):
+            return float(line.split(" ")[1])
+    return None
+
+
+def test_one_replica_runs_the_monitor_and_the_other_takes_over_when_it_dies(replicas: dict[str, Any]) -> None:
+    urls = replicas["url"]
+    deadline = time.monotonic() + 10
+    leaders: dict[str, float | None] = {}
+    while time.monotonic() < deadline:
+        leaders = {name: monitor_leader(url) for name, url in urls.items()}
+        if None not in leaders.values() and sum(v or 0.0 for v in leaders.values()) == 1.0:
+            break
+        time.sleep(0.2)
+    assert sorted(leaders.values()) == [0.0, 1.0], leaders
+    leader = next(name for name, value in leaders.items() if value == 1.0)
+    other = next(name for name in urls if name != leader)
+    process = replicas["process"][leader]
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    for party, platform, lon, track in (("blue", "A", 10.0, 90), ("red", "B", 10.3, 270)):
+        report = {"platform": platform, "t": now, "lat": 50.0, "lon": lon, "alt": 350, "alt_ref": "FL"}
+        report |= {"gs_kt": 486, "trk_deg": track, "vs_fpm": 0}
+        headers = {"Authorization": f"Bearer {replicas['tokens'][party]}"}
+        posted = httpx.post(f"{urls[other]}/v1/tracks", json={"reports": [report]}, headers=headers)
+        assert posted.json()["accepted"] == 1, posted.text
+    red = {"Authorization": f"Bearer {replicas['tokens']['red']}"}
+    deadline = time.monotonic() + 15
+    alerts: list[Any] = []
+    while not alerts and time.monotonic() < deadline:
+        alerts = httpx.get(f"{urls[other]}/v1/alerts", headers=red).json()
+        time.sleep(0.2)
+    assert len(alerts) == 1, "the surviving replica raised no alert"
+    assert monitor_leader(urls[other]) == 1.0

@@ -24,7 +24,14 @@ from deconflict.domain.tactical.report import PositionReport
 from deconflict.service.commands import AddParty, SubmitOperation
 from deconflict.service.operations import submit_operation
 from deconflict.service.parties import add_party
-from deconflict.service.tactical import SERVICE_PARTY, Monitor, MonitorRules, acknowledge, ingest
+from deconflict.service.tactical import (
+    SERVICE_PARTY,
+    Monitor,
+    MonitorRules,
+    acknowledge,
+    hold_monitor_lease,
+    ingest,
+)
 
 NOW = T0 + timedelta(minutes=5)  # inside the builders' windows (T0 .. T0 + 60 min)
 FL350_M = 10_668.0
@@ -193,3 +200,17 @@ def test_an_older_report_arriving_late_does_not_replace_a_newer_one(svc: Any) ->
     with svc.uow(write=False) as uow:
         (held,) = uow.tracks.since(NOW - timedelta(minutes=1))
     assert held.lon_deg == 10.5 and held.at == NOW
+
+
+def test_one_holder_runs_the_monitor_until_its_lease_runs_out(svc: Any) -> None:
+    ttl = timedelta(seconds=3)
+    svc.clock.moment = NOW
+    assert hold_monitor_lease(svc.uow(), svc.clock, "a", ttl)
+    assert not hold_monitor_lease(svc.uow(), svc.clock, "b", ttl)
+    svc.clock.moment = NOW + timedelta(seconds=2)
+    assert hold_monitor_lease(svc.uow(), svc.clock, "a", ttl)  # renewed until +5 s
+    svc.clock.moment = NOW + timedelta(seconds=4)
+    assert not hold_monitor_lease(svc.uow(), svc.clock, "b", ttl)
+    svc.clock.moment = NOW + timedelta(seconds=6)  # a stopped renewing: b takes over
+    assert hold_monitor_lease(svc.uow(), svc.clock, "b", ttl)
+    assert not hold_monitor_lease(svc.uow(), svc.clock, "a", ttl)

@@ -10,7 +10,9 @@ the same step twice, so a restarted replica, or any other one, carries on
 where a dead one stopped.
 
 The monitor is different: it looks at a moving picture, so it runs every
-``interval_s`` whatever the store says (:func:`monitor_loop`).
+``interval_s`` whatever the store says (:func:`monitor_loop`), on the one
+replica that holds the monitor lease (any other takes over within three
+intervals of the holder's death).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
@@ -28,7 +33,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from ..bootstrap import Deconflict, hotline_policy
 from ..service.hotline import escalate_due, next_escalation_at
 from ..service.leases import next_lapse_at, suspend_lapsed
-from ..service.tactical import CycleOutcome, Monitor, MonitorRules
+from ..service.tactical import CycleOutcome, Monitor, MonitorRules, hold_monitor_lease
 from ..settings import Settings
 
 __all__ = ["DueRunner", "escalation_tick", "lease_tick", "monitor_loop", "runners"]
@@ -126,6 +131,9 @@ class MonitorMetrics:
         self.failures = Counter(
             "deconflict_monitor_failures", "Monitor cycles that failed", registry=registry
         )
+        self.leader = Gauge(
+            "deconflict_monitor_leader", "1 when this replica holds the monitor lease", registry=registry
+        )
 
     def observe(self, outcome: CycleOutcome) -> None:
         for stage, ms in outcome.timings_ms.items():
@@ -141,7 +149,15 @@ async def monitor_loop(app: FastAPI, interval_s: float) -> None:
     monitor = monitor_for(service)
     metrics = MonitorMetrics(getattr(app.state, "metrics", None) or CollectorRegistry())
 
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    ttl = timedelta(seconds=max(3.0 * interval_s, 3.0))
+
     def cycle() -> None:
+        leading = hold_monitor_lease(service.uow(), service.clock, holder, ttl)
+        metrics.leader.set(1 if leading else 0)
+        if not leading:
+            monitor.last_seen.clear()  # the leader's memory is the one that counts
+            return
         outcome = monitor.cycle(service.uow, service.clock)
         if outcome.entries:
             app.state.notifier.notify()

@@ -18,7 +18,7 @@ from ..domain.timewindow import TimeWindow
 from ..domain.volume import TaggedVolume
 from .hotline_ports import MessageRepository
 from .lease_ports import LeaseRepository
-from .tactical_ports import AlertRepository, TrackRepository
+from .tactical_ports import AlertRepository, MonitorLease, TrackRepository
 
 __all__ = [
     "Clock",
@@ -132,6 +132,8 @@ class UnitOfWork(Protocol):
     def tracks(self) -> TrackRepository: ...
     @property
     def alerts(self) -> AlertRepository: ...
+    @property
+    def monitor_lease(self) -> MonitorLease: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

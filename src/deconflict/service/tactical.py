@@ -7,8 +7,9 @@ and, only when something changed, writes new alerts, a FLASH hotline message
 from the service to the parties of each new loss of separation or zone
 breach, escalations (predicted turned current) and clearances, each with its
 ledger entry, a few alerts per transaction (so a storm of alerts does not hold
-the write lock for long). Replicas may run cycles at once: each write re-reads
-its alerts under a lock, so an alert is raised once.
+the write lock for long). One replica at a time runs the monitor (it holds
+the monitor lease, :func:`hold_monitor_lease`); should two ever overlap, each
+write re-reads its alerts under a lock, so an alert is still raised once.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ __all__ = [
     "Reject",
     "acknowledge",
     "alert_payload",
+    "hold_monitor_lease",
     "ingest",
 ]
 
@@ -301,6 +303,18 @@ class Monitor:
         uow.alerts.add(alert)
         uow.record("alert.raised", alert_payload(alert), actor=None)
         return alert
+
+
+def hold_monitor_lease(uow: UnitOfWork, clock: Clock, holder: str, ttl: timedelta) -> bool:
+    """Should ``holder`` (one replica) run the monitor now? It takes the lease when the last
+    holder let it run out, and keeps it by renewing each cycle; a replica that dies loses it
+    after ``ttl``. One monitor at a time keeps one memory of what was last seen, so replicas
+    never clear each other's alerts, and the picture is not computed twice."""
+    with uow:
+        now = clock.now()
+        held = uow.monitor_lease.claim(holder, now, now + ttl)
+        uow.commit()
+    return held
 
 
 def acknowledge(uow: UnitOfWork, clock: Clock, party: str, alert_id: str) -> tuple[Alert, list[LedgerEntry]]:

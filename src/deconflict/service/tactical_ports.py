@@ -10,7 +10,7 @@ from ..domain.alert import Alert, AlertState, OpenAlert
 from ..domain.tactical.report import PositionReport, ReportColumns
 from ..domain.volume import TaggedVolume, Volume4D
 
-__all__ = ["AlertRepository", "TrackRepository"]
+__all__ = ["AlertRepository", "MonitorLease", "TrackRepository"]
 
 
 class TrackRepository(Protocol):
@@ -65,3 +65,9 @@ class AlertRepository(Protocol):
         open_only: bool = False,
         limit: int = 500,
     ) -> list[Alert]: ...
+
+
+class MonitorLease(Protocol):
+    def claim(self, holder: str, now: datetime, until: datetime) -> bool:
+        """Take or renew the lease when it is ``holder``'s or has run out; True when held now."""
+        ...

@@ -6,15 +6,17 @@ the live picture is what the monitor needs, and a position is not a ledger
 event. Its times are Unix seconds (floats): the monitor loads every live row
 each cycle, and numbers cost nothing to read back, where timestamps are parsed. ``alerts`` holds every alert; an open one (not cleared) is unique by
 ``key`` while it lasts, which the monitor keeps by reconciling under a lock.
+``monitor_lease`` (one row) names the replica whose monitor runs: one picture,
+one memory of what was last seen, no CPU spent twice.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
 
 from .tables import metadata
 
-__all__ = ["alerts", "tracks"]
+__all__ = ["alerts", "monitor_lease", "tracks"]
 
 tracks = Table(
     "tracks",
@@ -56,3 +58,11 @@ alerts = Table(
 Index("ix_alerts_key", alerts.c.key)
 Index("ix_alerts_state", alerts.c.state)
 Index("ix_alerts_raised_at", alerts.c.raised_at)
+
+monitor_lease = Table(
+    "monitor_lease",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("holder", String(100), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)

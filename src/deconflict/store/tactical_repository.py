@@ -299,3 +299,20 @@ class SqlAlertRepository:
             .limit(limit)
         )
         return [_alert(row) for row in self.conn.execute(query)]
+
+
+class SqlMonitorLease:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def claim(self, holder: str, now: datetime, until: datetime) -> bool:
+        """Take or renew the lease when it is ours or has run out; True when we hold it now."""
+        done = self.conn.execute(
+            update(tt.monitor_lease)
+            .where(
+                tt.monitor_lease.c.id == 1,
+                (tt.monitor_lease.c.holder == holder) | (tt.monitor_lease.c.expires_at < now),
+            )
+            .values(holder=holder, expires_at=until)
+        )
+        return bool(done.rowcount)

@@ -27,7 +27,7 @@ from .hotline_repository import SqlMessageRepository
 from .lease_repository import SqlLeaseRepository
 from .ledger_store import PendingEvent, ServiceKey, SqlLedger
 from .repositories import SqlConflictRepository, SqlOperationRepository, SqlPartyRepository
-from .tactical_repository import SqlAlertRepository, SqlTrackRepository
+from .tactical_repository import SqlAlertRepository, SqlMonitorLease, SqlTrackRepository
 
 
 class SqlUnitOfWork:
@@ -38,6 +38,7 @@ class SqlUnitOfWork:
     leases: SqlLeaseRepository
     tracks: SqlTrackRepository
     alerts: SqlAlertRepository
+    monitor_lease: SqlMonitorLease
     ledger: SqlLedger
 
     def __init__(
@@ -76,6 +77,7 @@ class SqlUnitOfWork:
         self.leases = SqlLeaseRepository(self._conn)
         self.tracks = SqlTrackRepository(self._conn)
         self.alerts = SqlAlertRepository(self._conn)
+        self.monitor_lease = SqlMonitorLease(self._conn)
         self.ledger = SqlLedger(self._conn, self.key, self.checkpoint_every)
         self._pending = []
         return self

@@ -1,10 +1,12 @@
-"""tactical: the latest report of each platform, and alerts
+"""tactical: the latest report of each platform, alerts, and the monitor's lease
 
 Revision ID: 0003_tactical
 Revises: 0001
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -57,7 +59,18 @@ def upgrade() -> None:
     op.create_index("ix_alerts_state", "alerts", ["state"])
     op.create_index("ix_alerts_raised_at", "alerts", ["raised_at"])
 
+    lease = op.create_table(
+        "monitor_lease",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("holder", sa.String(length=100), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    # The one row, free from the start (expired long ago).
+    op.bulk_insert(lease, [{"id": 1, "holder": "", "expires_at": datetime(2000, 1, 1, tzinfo=UTC)}])
+
 
 def downgrade() -> None:
+    op.drop_table("monitor_lease")
     op.drop_table("alerts")
     op.drop_table("tracks")
