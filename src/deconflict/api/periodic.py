@@ -33,10 +33,11 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from ..bootstrap import Deconflict, hotline_policy
 from ..service.hotline import escalate_due, next_escalation_at
 from ..service.leases import next_lapse_at, suspend_lapsed
+from ..service.ports import UnitOfWork
 from ..service.tactical import CycleOutcome, Monitor, MonitorRules, hold_monitor_lease
 from ..settings import Settings
 
-__all__ = ["DueRunner", "escalation_tick", "lease_tick", "monitor_loop", "runners"]
+__all__ = ["DueRunner", "due_tick", "escalation_tick", "lease_tick", "monitor_loop", "runners"]
 
 log = logging.getLogger("deconflict.periodic")
 
@@ -75,35 +76,33 @@ class DueRunner:
             notifier.unsubscribe(wake)
 
 
-def escalation_tick(app: FastAPI) -> Tick:
-    """Escalate overdue hotline messages; the next deadline after that (None: nothing pending)."""
+def due_tick(
+    app: FastAPI, next_due: Callable[[UnitOfWork], datetime | None], act: Callable[[Deconflict], object]
+) -> Tick:
+    """Run ``act`` when the store says something is due; the next due moment (None: nothing
+    pending). ``act`` returns something true when it changed anything, which wakes the streams."""
     service: Deconflict = app.state.service
-    policy = hotline_policy(service.settings)
 
     def tick() -> datetime | None:
-        due = next_escalation_at(service.uow(write=False))
+        due = next_due(service.uow(write=False))
         if due is not None and due <= service.clock.now():
-            if escalate_due(service.uow(), service.clock, policy):
+            if act(service):
                 app.state.notifier.notify()
-            due = next_escalation_at(service.uow(write=False))
+            due = next_due(service.uow(write=False))
         return due
 
     return tick
+
+
+def escalation_tick(app: FastAPI) -> Tick:
+    """Escalate overdue hotline messages."""
+    policy = hotline_policy(app.state.service.settings)
+    return due_tick(app, next_escalation_at, lambda s: escalate_due(s.uow(), s.clock, policy))
 
 
 def lease_tick(app: FastAPI) -> Tick:
-    """Suspend emissions whose lease lapsed; the next expiry after that (None: nothing pending)."""
-    service: Deconflict = app.state.service
-
-    def tick() -> datetime | None:
-        due = next_lapse_at(service.uow(write=False))
-        if due is not None and due <= service.clock.now():
-            if suspend_lapsed(service.uow(), service.clock):
-                app.state.notifier.notify()
-            due = next_lapse_at(service.uow(write=False))
-        return due
-
-    return tick
+    """Suspend emissions whose lease lapsed."""
+    return due_tick(app, next_lapse_at, lambda s: suspend_lapsed(s.uow(), s.clock))
 
 
 def monitor_for(service: Deconflict) -> Monitor:
