@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.activity import ActivityDomain
 from ..domain.conflict import Conflict
@@ -22,6 +21,7 @@ from ..service.ports import ConflictRecord, PartyRecord, StoredOperation
 from . import tables as t
 from . import tables_requests as tr
 from .codec import utc, volume_from_row, volume_row
+from .engine import upsert_into
 
 # Statements built once: SQLAlchemy then reuses their compiled form on every call.
 _INSERT_OPERATION = insert(t.operations)
@@ -102,9 +102,8 @@ class SqlPartyRepository:
     ) -> bool:
         """Record a signed request's signature; False when it was used already (a replay)."""
         self.conn.execute(delete(tr.used_signatures).where(tr.used_signatures.c.used_at < forget_before))
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
         inserted = self.conn.execute(
-            dialect.insert(tr.used_signatures)
+            upsert_into(self.conn, tr.used_signatures)
             .values(signature_sha256=signature_sha256, party_id=party_id, used_at=at)
             .on_conflict_do_nothing(index_elements=["signature_sha256"])
         )

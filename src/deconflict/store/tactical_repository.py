@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, and_, bindparam, insert, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..domain.activity import ActivityDomain
 from ..domain.alert import Alert, AlertKind, AlertState, Finding, OpenAlert, Severity
@@ -20,6 +19,7 @@ from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
 from . import tables as t
 from . import tables_tactical as tt
 from .codec import utc, volume_from_row
+from .engine import upsert_into
 
 _LIVE = [state.value for state in OperationState if state.live]
 _TRACK_COLUMNS = ("t_s", "lat", "lon", "alt_m", "gs_m_s", "trk_deg", "vs_m_s")
@@ -40,8 +40,7 @@ def _upsert_sql(conn: Connection) -> tuple[str, tuple[str, ...] | None]:
     """Insert, or replace the held report when this one is newer; compiled for the connection."""
     name = conn.dialect.name
     if name not in _UPSERT_SQL:
-        dialect = postgresql if name == "postgresql" else sqlite
-        statement = dialect.insert(tt.tracks).values({c: bindparam(c) for c in _UPSERT_COLUMNS})
+        statement = upsert_into(conn, tt.tracks).values({c: bindparam(c) for c in _UPSERT_COLUMNS})
         statement = statement.on_conflict_do_update(
             index_elements=["party_id", "platform"],
             set_={c: statement.excluded[c] for c in _UPSERT_COLUMNS[2:]},
