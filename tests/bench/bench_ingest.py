@@ -54,16 +54,6 @@ EASTBOUND = (290, 310, 330, 350, 370, 390, 410)
 WESTBOUND = (300, 320, 340, 360, 380, 400)
 
 
-class AtLastReport:
-    """The in-process monitor's clock: the moment of the last round, so every report is live."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
-
-
 def declare_zones(service: object, count: int, seed: int = 11) -> None:
     """Standing air-defence zones (circles of 5-30 km, up to 15 km high) of random parties."""
     rng = random.Random(seed)

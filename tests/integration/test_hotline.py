@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from builders import T0, volume
+from builders import FixedClock, volume
 from deconflict.bootstrap import bootstrap, hotline_policy
 from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.canonical import canonical_json
@@ -43,17 +43,6 @@ from deconflict.service.parties import add_party
 from deconflict.settings import Settings
 
 POLICY = HotlinePolicy()  # FLASH 60 s, three levels
-
-
-class FixedClock:
-    def __init__(self) -> None:
-        self.moment = T0 - timedelta(hours=2)
-
-    def now(self):  # type: ignore[no-untyped-def]
-        return self.moment
-
-    def advance(self, seconds: float) -> None:
-        self.moment += timedelta(seconds=seconds)
 
 
 @pytest.fixture

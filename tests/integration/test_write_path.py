@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from builders import T0, square, volume
+from builders import T0, FixedClock, square, volume
 from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.conflict_state import ConflictAction, ConflictState
 from deconflict.domain.errors import InvalidTransition, MissedOverlaps, PermissionDenied, StaleVersion
@@ -30,14 +30,6 @@ from deconflict.service.operations import (
     submit_operation,
 )
 from deconflict.service.parties import add_party
-
-
-class FixedClock:
-    def __init__(self) -> None:
-        self.moment = T0 - timedelta(hours=2)
-
-    def now(self):  # type: ignore[no-untyped-def]
-        return self.moment
 
 
 @pytest.fixture
