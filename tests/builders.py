@@ -79,3 +79,15 @@ def track_scene(at: datetime, platforms: Sequence[Platform]) -> TrackState:
         track_deg=[p.trk for p in platforms],
         vertical_rate_m_s=[p.vs for p in platforms],
     )
+
+
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def respelled(b64: str) -> list[str]:
+    """The other spellings of canonical base64 ``b64`` that a lenient decoder reads as the
+    same bytes: its last character before the padding with other unused low bits."""
+    data = b64.rstrip("=")
+    unused = 6 * len(data) % 8
+    value = _B64_ALPHABET.index(data[-1])
+    return [data[:-1] + _B64_ALPHABET[value | low] + b64[len(data) :] for low in range(1, 1 << unused)]

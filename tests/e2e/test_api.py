@@ -11,6 +11,7 @@ import httpx
 import pytest
 from payloads import square_op
 
+from builders import respelled
 from deconflict.domain.canonical import canonical_json
 from deconflict.domain.ledger_verify import KeyRing, verify_export
 from deconflict.domain.signing import sign
@@ -248,6 +249,13 @@ def test_signed_request_is_recorded_with_the_party_signature(live_server: Any) -
     assert tampered.status_code == 401
     replayed = httpx.post(f"{live_server.url}/v1/operations", content=body, headers=headers)
     assert replayed.status_code == 401 and "already served" in replayed.json()["message"]
+    for other in respelled(headers["X-Deconflict-Signature"]):  # the same bytes, spelled otherwise
+        respelled_replay = httpx.post(
+            f"{live_server.url}/v1/operations",
+            content=body,
+            headers={**headers, "X-Deconflict-Signature": other},
+        )
+        assert respelled_replay.status_code == 401, respelled_replay.text
     root = live_server.client("root")
     export = root.get("/v1/ledger/export").content
     report = verify_export(export, KeyRing.from_json(root.get("/v1/ledger/keys").json()))

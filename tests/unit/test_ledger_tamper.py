@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from builders import respelled
 from deconflict.domain.canonical import canonical_json
+from deconflict.domain.errors import InvalidInput
 from deconflict.domain.ledger import ChainHead, LedgerEntry, entry_to_json, make_entry, redact
 from deconflict.domain.ledger_verify import KeyRing, export_lines, verify_export
 from deconflict.domain.merkle import make_checkpoint_payload
-from deconflict.domain.signing import generate_keypair, public_key_of, sign
+from deconflict.domain.signing import generate_keypair, public_key_of, sign, verify
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 SERVICE_PRIVATE, SERVICE_PUBLIC = generate_keypair()
@@ -76,6 +80,53 @@ def test_every_flipped_byte_is_caught_at_its_line(seed: int) -> None:
         assert not report.ok
         # A flipped newline joins or splits lines: the first bad line is this one or the next.
         assert report.first_bad_line in (line_of(offset), line_of(offset) + 1), (offset, report.summary())
+
+
+def respell_signature(line: bytes, name: str, rng: random.Random) -> bytes | None:
+    """``line`` with signature ``name`` spelled another way that decodes to the same bytes."""
+    raw = json.loads(line)
+    signature = raw.get("trailer", raw).get(name)
+    if signature is None:
+        return None
+    other = rng.choice(respelled(signature))
+    assert other != signature and base64.b64decode(other) == base64.b64decode(signature)
+    return line.replace(f'"{name}":"{signature}"'.encode(), f'"{name}":"{other}"'.encode())
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("service_sig", "service_sig is not canonical base64"), ("actor_sig", "hash mismatch")],
+)
+def test_a_signature_respelled_in_its_unused_bits_is_caught_at_its_line(name: str, reason: str) -> None:
+    """Base64 leaves the low bits of the last character unused: a changed byte there must not
+    decode to the same signature and pass. (The hash covers a party's signature, not the
+    service's own.)"""
+    rng = random.Random(name)
+    tried = 0
+    for number, line in enumerate(LINES, start=1):
+        changed = respell_signature(line, name, rng)
+        if changed is None:
+            continue
+        lines = [*LINES]
+        lines[number - 1] = changed
+        report = verify_export(b"\n".join(lines) + b"\n", KEYS)
+        assert not report.ok, (number, report.summary())
+        assert report.first_bad_line == number and reason in report.reason
+        tried += 1
+    assert tried == (len(LINES) if name == "service_sig" else 10)  # the trailer's service_sig too
+
+
+def test_a_key_or_signature_respelled_does_not_verify() -> None:
+    message = b"a request"
+    signature = sign(BLUE_PRIVATE, message)
+    assert verify(BLUE_PUBLIC, message, signature)
+    for other in respelled(signature):
+        assert not verify(BLUE_PUBLIC, message, other)
+    for other in respelled(BLUE_PUBLIC):
+        assert not verify(other, message, signature)
+        with pytest.raises(InvalidInput, match="canonical base64") as refused:
+            KeyRing.from_json({"service": [SERVICE_PUBLIC], "parties": {"blue": [other]}})
+        assert refused.value.field == "parties.blue[0]"
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -32,7 +32,7 @@ from .ledger import (
     signed_part,
 )
 from .merkle import merkle_root
-from .signing import key_id, public_key_of, sign, verify
+from .signing import KEY_BYTES, SIGNATURE_BYTES, decode_b64, key_id, public_key_of, sign, verify
 
 __all__ = ["KeyRing", "VerificationReport", "export_lines", "verify_export"]
 
@@ -49,6 +49,13 @@ class KeyRing:
         if not isinstance(data, Mapping) or not isinstance(data.get("service"), list):
             raise InvalidInput('a keys file is {"service": [...], "parties": {...}}', field="keys")
         parties = data.get("parties") or {}
+        if not isinstance(parties, Mapping) or not all(isinstance(k, list) for k in parties.values()):
+            raise InvalidInput('a keys file\'s "parties" maps each party to a list of keys', field="parties")
+        for index, key in enumerate(data["service"]):
+            decode_b64(key, KEY_BYTES, f"service[{index}]")
+        for party, party_keys in parties.items():
+            for index, key in enumerate(party_keys):
+                decode_b64(key, KEY_BYTES, f"parties.{party}[{index}]")
         return cls(tuple(data["service"]), {str(p): tuple(k) for p, k in parties.items()})
 
     def to_json(self) -> dict[str, Any]:
@@ -111,6 +118,14 @@ class _Bad(Exception):
         self.seq = seq
 
 
+def _canonical(text: object, size: int, what: str, seq: int | None) -> None:
+    """A signature or key that is not canonical base64 is a changed byte, whatever it decodes to."""
+    try:
+        decode_b64(text, size, what)
+    except InvalidInput as error:
+        raise _Bad(error.message, seq) from None
+
+
 class _Verifier:
     def __init__(self, keys: KeyRing) -> None:
         self.service_keys = {key_id(k): k for k in keys.service}
@@ -121,11 +136,12 @@ class _Verifier:
         self.actor_signatures = 0
         self.redacted = 0
 
-    def _service_signature(self, kid: str, message: bytes, signature: str, seq: int | None) -> None:
+    def _service_signature(self, kid: str, message: bytes, signature: object, seq: int | None) -> None:
         public = self.service_keys.get(kid)
         if public is None:
             raise _Bad(f"signed by unknown service key {kid}", seq)
-        if not verify(public, message, signature):
+        _canonical(signature, SIGNATURE_BYTES, "service_sig", seq)
+        if not isinstance(signature, str) or not verify(public, message, signature):
             raise _Bad("bad service signature", seq)
 
     def entry(self, raw: dict[str, Any]) -> None:
@@ -153,6 +169,8 @@ class _Verifier:
 
     def _actor_signature(self, entry: LedgerEntry) -> None:
         actor, key = entry.actor, entry.actor_key
+        _canonical(key, KEY_BYTES, "actor_key", entry.seq)
+        _canonical(entry.actor_sig, SIGNATURE_BYTES, "actor_sig", entry.seq)
         if actor is None or key is None or key not in self.party_keys.get(actor, set()):
             raise _Bad(f"signed by a key not registered to party {actor!r}", entry.seq)
         if not verify(key, signed_part(entry.payload), entry.actor_sig or ""):
@@ -187,7 +205,7 @@ class _Verifier:
             raise _Bad("trailer is not an object")
         unsigned = {k: v for k, v in body.items() if k != "service_sig"}
         self._service_signature(
-            str(body.get("service_key")), canonical_json(unsigned), str(body.get("service_sig")), None
+            str(body.get("service_key")), canonical_json(unsigned), body.get("service_sig"), None
         )
         if body.get("count") != len(self.entries):
             raise _Bad(f"trailer counts {body.get('count')} entries, the file has {len(self.entries)}")
