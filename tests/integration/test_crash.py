@@ -7,7 +7,7 @@ import random
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +18,28 @@ from deconflict.settings import Settings
 CHILD = Path(__file__).with_name("crash_child.py")
 
 
-def run_and_kill(data_dir: Path, url: str, prefix: str, after_s: float) -> list[str]:
-    """Start the child, let it submit for ``after_s`` seconds, SIGKILL it; return what it acknowledged."""
+def run_and_kill(data_dir: Path, url: str, prefix: str, kill_after: int) -> list[str]:
+    """Start the child, SIGKILL it once it has acknowledged ``kill_after`` writes (so somewhere
+    inside the next one); return every write it acknowledged."""
     child = subprocess.Popen(
         [sys.executable, str(CHILD), str(data_dir), url, prefix],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(after_s)
-    os.kill(child.pid, signal.SIGKILL)
+    assert child.stdout is not None
+    safety_net = threading.Timer(120, child.kill)  # only if the child hangs; the test then fails below
+    safety_net.start()
+    try:
+        read = [child.stdout.readline() for _ in range(kill_after)]
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        safety_net.cancel()
     out, err = child.communicate(timeout=30)
     assert child.returncode == -signal.SIGKILL, err
+    assert all(line.endswith("\n") for line in read), f"the child stopped early: {err}"
     # A line cut mid-write was never a full acknowledgement.
-    return [line for line in out.split("\n")[:-1] if line]
+    return [line.strip() for line in read] + [line for line in out.split("\n")[:-1] if line]
 
 
 def check(data_dir: Path, url: str, acknowledged: list[str]) -> Any:
@@ -51,8 +59,10 @@ def test_sigkill_at_random_moments_loses_nothing_acknowledged(database_url: str,
     data_dir = tmp_path / "data"
     acknowledged: list[str] = []
     for round_number in range(4):
-        acknowledged += run_and_kill(data_dir, database_url, f"r{round_number}", rng.uniform(1.5, 3.5))
+        kill_after = rng.randint(4, 12)
+        done = run_and_kill(data_dir, database_url, f"r{round_number}", kill_after)
+        assert len(done) >= kill_after
+        acknowledged += done
         missing, report = check(data_dir, database_url, acknowledged)
         assert missing == []
         assert report.ok, report.summary()
-    assert len(acknowledged) > 20  # the child really did work between kills
