@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     max_area_km2: float = Field(default=250_000.0, gt=0, description="Largest footprint accepted.")
     max_vertices: int = Field(default=10_000, ge=3, description="Most vertices in one footprint.")
     max_request_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body.")
+    request_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest a request's head may take to arrive, and its body may pause (408).",
+    )
     flash_deadline_s: float = Field(default=60.0, gt=0, description="Hotline: FLASH ack deadline.")
     immediate_deadline_s: float = Field(default=300.0, gt=0, description="Hotline: IMMEDIATE deadline.")
     priority_deadline_s: float = Field(default=1800.0, gt=0, description="Hotline: PRIORITY deadline.")

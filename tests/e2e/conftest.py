@@ -81,7 +81,13 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+def server_env() -> dict[str, str]:
+    """Extra environment for the server process; a test module overrides it to change settings."""
+    return {}
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[LiveServer]:
     data_dir = tmp_path / "data"
     url = f"sqlite+pysqlite:///{data_dir}/deconflict.db"
     service = bootstrap(Settings(data_dir=data_dir, database_url=url))
@@ -95,7 +101,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     finally:
         service.close()
     port = free_port()
-    process = start_server(data_dir, url, port)
+    process = start_server(data_dir, url, port, server_env)
     try:
         server = LiveServer(f"http://127.0.0.1:{port}", tokens, keys, data_dir, process)
         yield server

@@ -66,7 +66,12 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
 def _install_limits_and_metrics(app: FastAPI, settings: Settings) -> None:
     registry = CollectorRegistry()
     app.state.metrics = registry
-    app.add_middleware(LimitsAndMetrics, max_body_bytes=settings.max_request_bytes, registry=registry)
+    app.add_middleware(
+        LimitsAndMetrics,
+        max_body_bytes=settings.max_request_bytes,
+        request_timeout_s=settings.request_timeout_s,
+        registry=registry,
+    )
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

@@ -26,6 +26,7 @@ def serve_command(
     import uvicorn
 
     from ..api.app import create_app
+    from ..api.slow_clients import http_protocol
 
     overrides: dict[str, object] = {"host": host, "port": port}
     if db:
@@ -51,7 +52,9 @@ def serve_command(
         out.print("demo traffic reporting every second: watch GET /v1/alerts and the hotline")
     out.print(f"deconflict serving on [bold]http://{host}:{port}/[/]  (API docs: http://{host}:{port}/docs)")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", http=http_protocol(settings.request_timeout_s)
+        )
     finally:
         traffic_stop.set()
         service.close()
