@@ -12,6 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from builders import respelled
 from deconflict.cli import app as cli_app
 from deconflict.domain.ledger import make_entry
 from deconflict.domain.ledger_verify import KeyRing, export_lines
@@ -70,3 +71,12 @@ def test_ledger_verify_loads_neither_the_store_nor_the_geometry(tmp_path: Path) 
     )
     assert code == 0 and out.startswith("ledger OK: 1 entries"), out
     assert imported == []
+    # The trailer's signature spelled otherwise (same bytes to a lenient decoder) is a changed byte.
+    export = (tmp_path / "ledger.jsonl").read_text()
+    signature = json.loads(export.splitlines()[1])["trailer"]["service_sig"]
+    (tmp_path / "ledger.jsonl").write_text(export.replace(signature, respelled(signature)[0]))
+    code, out, imported = run(
+        "ledger", "verify", str(tmp_path / "ledger.jsonl"), "--keys", str(tmp_path / "keys.json")
+    )
+    assert code == 1
+    assert out == "ledger INVALID at line 2: service_sig is not canonical base64 (a character was changed)\n"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
 
 from ..domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from rich.console import Console  # imported when first used: a tenth of a second at start-up
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -17,11 +19,15 @@ EXIT_BAD_INPUT = 2
 
 
 def console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False)
 
 
 def fail(error: DomainError | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print a one-line error to stderr and exit; never a traceback."""
+    from rich.console import Console
+
     Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {error}", markup=True)
     raise typer.Exit(code)
 
