@@ -22,8 +22,8 @@ __all__ = ["http_protocol"]
 
 def http_protocol(request_timeout_s: float) -> type[asyncio.Protocol]:
     """uvicorn's httptools protocol, closing a connection whose request head is not complete
-    within ``request_timeout_s`` of its first byte (or of the connection, or of the previous
-    answer), with a 408 if part of a head came."""
+    within ``request_timeout_s`` of its first byte (with a 408), or that begins no request
+    for that long after it opened or after its last answer."""
     body = error_json("request_timeout", request_timeout_message(request_timeout_s))
     answer = (
         b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
@@ -62,6 +62,7 @@ def http_protocol(request_timeout_s: float) -> type[asyncio.Protocol]:
         def on_message_begin(self) -> None:
             super().on_message_begin()
             self._head_started = True
+            self._disarm()  # a head has the whole timeout from its first byte, however long the idle
             self._arm()
 
         def on_headers_complete(self) -> None:
