@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def start_server(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # safety net: a loaded machine can take a while to import
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {process.stderr.read().decode() if process.stderr else ''}")
@@ -66,7 +67,7 @@ def start_server(
         except httpx.HTTPError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("server did not start within 30 s")
+    raise RuntimeError("server did not start within 120 s")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
@@ -82,6 +83,20 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    with serving(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for a whole test module (its tests share what they set up)."""
+    with serving(tmp_path_factory.mktemp("server")) as server:
+        yield server
+
+
+@contextmanager
+def serving(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server process over a fresh SQLite file, with the parties of PARTIES and their tokens."""
     data_dir = tmp_path / "data"
     url = f"sqlite+pysqlite:///{data_dir}/deconflict.db"
     service = bootstrap(Settings(data_dir=data_dir, database_url=url))
