@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +90,20 @@ def server_env() -> dict[str, str]:
 
 @pytest.fixture
 def live_server(tmp_path: Path, server_env: dict[str, str]) -> Iterator[LiveServer]:
+    with serving(tmp_path, server_env) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for a whole test module (its tests share what they set up)."""
+    with serving(tmp_path_factory.mktemp("server")) as server:
+        yield server
+
+
+@contextmanager
+def serving(tmp_path: Path, server_env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+    """A server process over a fresh SQLite file, with the parties of PARTIES and their tokens."""
     data_dir = tmp_path / "data"
     url = f"sqlite+pysqlite:///{data_dir}/deconflict.db"
     service = bootstrap(Settings(data_dir=data_dir, database_url=url))

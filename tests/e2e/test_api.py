@@ -77,7 +77,8 @@ def test_conflict_workflow_over_http(live_server: Any) -> None:
     op = create(blue, square_op()).json()["operation"]
     [conflict] = create(red, square_op(seen={op["id"]: 1})).json()["conflicts"]
     cid = conflict["id"]
-    assert live_server.client("green").post(f"/v1/conflicts/{cid}/acknowledge").status_code == 403
+    # A third party is told no such conflict exists; an observer, who may see it, that it may not act.
+    assert live_server.client("green").post(f"/v1/conflicts/{cid}/acknowledge").status_code == 404
     assert live_server.client("watcher").post(f"/v1/conflicts/{cid}/acknowledge").status_code == 403
     acked = blue.post(f"/v1/conflicts/{cid}/acknowledge").json()
     assert acked["state"] == "acknowledged" and acked["acknowledged_by"] == ["blue"]

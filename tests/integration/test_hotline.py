@@ -10,6 +10,7 @@ import pytest
 
 from builders import FixedClock, volume
 from deconflict.bootstrap import bootstrap, hotline_policy
+from deconflict.domain.access import Viewer
 from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.canonical import canonical_json
 from deconflict.domain.errors import InvalidInput, NotFound, PermissionDenied
@@ -144,12 +145,14 @@ def test_only_recipients_report_receipts_and_only_the_parties_concerned_see_a_me
     with pytest.raises(NotFound):
         acknowledge(svc.uow(), svc.clock, "green", message.id)
     with pytest.raises(NotFound):
-        get_message(svc.uow(write=False), "green", message.id)
-    assert get_message(svc.uow(write=False), "red", message.id).message == message
-    assert [r.message.id for r in list_messages(svc.uow(write=False), "red")] == [message.id]
-    assert list_messages(svc.uow(write=False), "red", Box.OUTBOX) == []
-    assert [r.message.id for r in list_messages(svc.uow(write=False), "blue", Box.OUTBOX)] == [message.id]
-    assert list_messages(svc.uow(write=False), "green", Box.ALL) == []
+        get_message(svc.uow(write=False), Viewer("green"), message.id)
+    assert get_message(svc.uow(write=False), Viewer("red"), message.id).message == message
+    assert [r.message.id for r in list_messages(svc.uow(write=False), Viewer("red"))] == [message.id]
+    assert list_messages(svc.uow(write=False), Viewer("red"), Box.OUTBOX) == []
+    assert [r.message.id for r in list_messages(svc.uow(write=False), Viewer("blue"), Box.OUTBOX)] == [
+        message.id
+    ]
+    assert list_messages(svc.uow(write=False), Viewer("green"), Box.ALL) == []
 
 
 def test_bad_recipients_and_references_are_refused_and_nothing_is_written(svc: Any) -> None:
@@ -174,7 +177,7 @@ def test_a_message_tied_to_an_operation_states_its_lead_time_and_carries_its_are
     area = MessageArea(ActivityDomain.AIR, (volume(start_min=0, end_min=30),))
     record = send(svc, refs=(Reference.parse(f"op:{op.id}"),), area=area)
     assert record.message.lead_times_s == ((op.id, 420.0),)
-    stored = get_message(svc.uow(write=False), "red", record.message.id).message
+    stored = get_message(svc.uow(write=False), Viewer("red"), record.message.id).message
     assert stored.area == area and stored.window == area.window
     [sent] = entries(svc)
     assert sent.payload["lead_time_s"] == {op.id: 420}

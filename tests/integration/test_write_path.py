@@ -11,7 +11,13 @@ import pytest
 from builders import T0, FixedClock, square, volume
 from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.conflict_state import ConflictAction, ConflictState
-from deconflict.domain.errors import InvalidTransition, MissedOverlaps, PermissionDenied, StaleVersion
+from deconflict.domain.errors import (
+    InvalidTransition,
+    MissedOverlaps,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
 from deconflict.domain.ledger_verify import KeyRing, export_lines, verify_export
 from deconflict.domain.operation import OperationAction, OperationState
 from deconflict.domain.signing import generate_keypair
@@ -156,7 +162,8 @@ def test_conflict_workflow_acknowledge_then_resolve_or_waive(svc: Any) -> None:
         svc.uow(), svc.clock, ChangeConflict("blue", conflict.id, ConflictAction.ACKNOWLEDGE)
     )
     assert acked.state is ConflictState.ACKNOWLEDGED and acked.acknowledged_by == ("blue",)
-    with pytest.raises(PermissionDenied):
+    # A party it does not concern is told it does not exist, as for any unknown id.
+    with pytest.raises(NotFound):
         change_conflict(svc.uow(), svc.clock, ChangeConflict("green", conflict.id, ConflictAction.RESOLVE))
     waived = change_conflict(
         svc.uow(),

@@ -1,7 +1,7 @@
 """Who is asking: a party's bearer token, or a request signed with the party's Ed25519 key.
 
 Bearer: ``Authorization: Bearer <token>``; the service stores only token hashes
-and compares in constant time. Signed: headers ``X-Deconflict-Party``,
+and looks a token up by its SHA-256 digest. Signed: headers ``X-Deconflict-Party``,
 ``X-Deconflict-Timestamp`` (RFC 3339, within five minutes of the service clock)
 and ``X-Deconflict-Signature`` (base64 Ed25519) over the canonical JSON of
 ``{"method", "path", "timestamp", "body_sha256"}``; the signed request goes into
@@ -11,7 +11,6 @@ the ledger, so the party cannot later deny it.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import threading
 import time
 from dataclasses import dataclass
@@ -22,8 +21,8 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..bootstrap import Deconflict
+from ..domain.access import Role
 from ..domain.canonical import canonical_json
-from ..domain.errors import PermissionDenied
 from ..domain.signing import verify
 from ..service.commands import Signature
 from ..service.parties import claim_signature, token_hash
@@ -35,21 +34,11 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 @dataclass(frozen=True, slots=True)
 class Actor:
+    """The caller: a :class:`~deconflict.domain.access.Reader` for the access policy."""
+
     party: str
-    role: str
+    role: Role
     signature: Signature | None = None
-
-    @property
-    def is_observer(self) -> bool:
-        return self.role == "observer"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    def require_writer(self) -> None:
-        if self.role not in ("party", "admin"):
-            raise PermissionDenied("observers may read, not write")
 
 
 async def get_service(request: Request) -> Deconflict:
@@ -86,11 +75,11 @@ class TokenCache:
 
 
 def _bearer(service: Deconflict, token: str) -> Actor:
-    digest = token_hash(token)
+    # Looked up by its SHA-256 digest, not compared: whatever the lookup's timing may tell is
+    # about the digest, and a digest does not lead back to a token (SHA-256 is preimage-resistant).
     with service.uow(write=False) as uow:
-        party = uow.parties.by_token_hash(digest)
-    # The lookup is by hash; the comparison below keeps the final check constant-time.
-    if party is None or not hmac.compare_digest(digest, token_hash(token)):
+        party = uow.parties.by_token_hash(token_hash(token))
+    if party is None:
         raise Unauthenticated("unknown or revoked token")
     return Actor(party.id, party.role)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ..domain.access import Access, Thing, may, relation
 from ..formats.geojson import feature_collection, volume_feature
 from ..service.ports import ConflictRecord, StoredOperation
 from .auth import Actor
@@ -85,7 +86,7 @@ class LedgerPage(BaseModel):
 def operation_view(stored: StoredOperation, actor: Actor) -> OperationView:
     op = stored.operation
     features = [volume_feature(v, party=op.party, operation=op.id, domain=op.domain) for v in op.volumes]
-    may_see_details = actor.party == op.party or actor.is_admin
+    may_see_details = may(actor, Thing.DETAILS, Access.SEE, relation(actor.party, op.party))
     return OperationView(
         id=op.id,
         party=op.party,

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from ..bootstrap import Deconflict, hotline_policy
+from ..domain.access import Viewer
 from ..domain.canonical import canonical_json
 from ..domain.errors import DomainError, InvalidInput
 from ..domain.message import MessageArea, MessageRecord, MessageType, Precedence, RecipientState, Reference
@@ -200,7 +201,7 @@ def inbox(
     try:
         party = party_id_for(as_party)
         with open_service(data_dir, db) as service:
-            records = list_messages(service.uow(write=False), party, box, limit=1000)
+            records = list_messages(service.uow(write=False), Viewer(party), box, limit=1000)
             now = service.clock.now()
     except DomainError as error:
         fail(error)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..domain.access import REGISTERED_ROLES, Role
 from ..domain.errors import DomainError
 from ..domain.signing import generate_keypair
 from ..service.commands import AddParty
@@ -32,7 +33,7 @@ def write_private_key(path: Path, private_b64: str) -> None:
 def add(
     name: Annotated[str, typer.Argument(help="The party's name, e.g. 'Blue Air Command'.")],
     contact: Annotated[str, typer.Option(help="Duty desk contact shown to other parties.")] = "",
-    role: Annotated[str, typer.Option(help="party | observer | admin")] = "party",
+    role: Annotated[str, typer.Option(help=" | ".join(REGISTERED_ROLES))] = Role.PARTY.value,
     key_out: Annotated[Path | None, typer.Option(help="Where to write the private key (mode 0600).")] = None,
     data_dir: DataDirOption = None,
     db: DbOption = None,
@@ -44,7 +45,9 @@ def add(
             fail(f"{path} already exists; choose another --key-out")
         private, public = generate_keypair()
         with open_service(data_dir, db) as service:
-            party, _ = add_party(service.uow(), service.clock, AddParty(name, public, contact, role))
+            party, _ = add_party(
+                service.uow(), service.clock, AddParty(name, public, contact, Role.parse(role))
+            )
         write_private_key(path, private)
     except DomainError as error:
         fail(error)

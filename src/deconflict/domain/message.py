@@ -56,6 +56,7 @@ __all__ = [
     "steps_to",
 ]
 
+MAX_MESSAGE_ID = 64
 MAX_TEXT = 10_000
 MAX_OFFICER = 200
 MAX_RECIPIENTS = 50
@@ -135,6 +136,20 @@ class Reference:
 
     def __str__(self) -> str:
         return f"{self.kind.value}:{self.id}"
+
+
+def scoped_message_id(sender: str, chosen: str) -> str:
+    """The id of a message whose sender chose ``chosen``: ``<sender>.<chosen>``.
+
+    Each sender has its own name space, so a sender choosing an id another party
+    already used clashes with nothing and learns nothing of it. Party ids have no
+    dot, so the scope is unambiguous, and the service's own ids (UUIDs) have none either.
+    """
+    scoped = f"{sender}.{chosen}"
+    if not chosen or len(scoped) > MAX_MESSAGE_ID:
+        longest = MAX_MESSAGE_ID - len(sender) - 1
+        raise InvalidInput(f"a message id you choose is 1 to {longest} characters", field="id")
+    return scoped
 
 
 class RecipientState(StrEnum):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..domain.access import Role
 from ..domain.activity import ActivityDomain
 from ..domain.conflict_state import ConflictAction
 from ..domain.operation import DeclarationKind, OperationAction
@@ -26,7 +27,7 @@ class AddParty:
     name: str
     public_key_b64: str
     contact: str = ""
-    role: str = "party"
+    role: Role = Role.PARTY
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +77,4 @@ class ChangeConflict:
     action: ConflictAction
     note: str = ""
     signature: Signature | None = None
+    role: Role = Role.PARTY

@@ -1,11 +1,12 @@
-"""Use cases for the conflict workflow: acknowledge, resolve, waive."""
+"""Use cases for conflicts: read them (need to know), acknowledge, resolve, waive."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ..domain.conflict_state import ConflictAction, next_conflict_state
-from ..domain.errors import NotFound, PermissionDenied
+from ..domain.access import Access, Reader, Thing, enforce, party_filter, relation
+from ..domain.conflict_state import ConflictAction, ConflictState, next_conflict_state
+from ..domain.errors import NotFound
 from .commands import ChangeConflict
 from .ports import Clock, ConflictRecord, UnitOfWork
 from .records import conflict_payload
@@ -17,14 +18,48 @@ EVENTS = {
 }
 
 
+def _missing(conflict_id: str, field: str = "conflict_id") -> NotFound:
+    return NotFound(f"no conflict {conflict_id!r}", field=field)
+
+
+def visible_conflict(
+    uow: UnitOfWork, reader: Reader, conflict_id: str, access: Access = Access.SEE, field: str = "conflict_id"
+) -> ConflictRecord:
+    """The conflict if the reader may have ``access`` to it; one it may not see reads as missing."""
+    record = uow.conflicts.get(conflict_id)
+    if record is None:
+        raise _missing(conflict_id, field)
+    rel = relation(reader.party, None, record.parties)
+    enforce(reader, Thing.CONFLICT, access, rel, _missing(conflict_id, field))
+    return record
+
+
+def get_conflict(uow: UnitOfWork, reader: Reader, conflict_id: str) -> ConflictRecord:
+    with uow:
+        return visible_conflict(uow, reader, conflict_id)
+
+
+def list_conflicts(
+    uow: UnitOfWork,
+    reader: Reader,
+    state: ConflictState | None = None,
+    operation: str | None = None,
+    limit: int = 1000,
+) -> list[ConflictRecord]:
+    """The conflicts the reader may see: those that concern it (observers, the administrator: all)."""
+    with uow:
+        return uow.conflicts.list(
+            party=party_filter(reader, Thing.CONFLICT),
+            state=state.value if state else None,
+            operation=operation,
+            limit=limit,
+        )
+
+
 def change_conflict(uow: UnitOfWork, clock: Clock, cmd: ChangeConflict) -> ConflictRecord:
     """Only the two parties of a conflict may move it along."""
     with uow:
-        record = uow.conflicts.get(cmd.conflict_id)
-        if record is None:
-            raise NotFound(f"no conflict {cmd.conflict_id!r}", field="conflict_id")
-        if cmd.party not in record.parties:
-            raise PermissionDenied("only the parties of a conflict may act on it")
+        record = visible_conflict(uow, cmd, cmd.conflict_id, Access.ACT)
         state = next_conflict_state(record.state, cmd.action, cmd.note)
         acknowledged = record.acknowledged_by
         if cmd.action is ConflictAction.ACKNOWLEDGE and cmd.party not in acknowledged:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.access import Role
 from ..domain.message import MessageArea, MessageType, Precedence, RecipientState, Reference, RosterLevel
 from ..domain.timewindow import TimeWindow
 from .commands import Signature
@@ -28,9 +29,10 @@ class SendMessage:
     refs: tuple[Reference, ...] = ()
     area: MessageArea | None = None
     window: TimeWindow | None = None
-    message_id: str | None = None
+    message_id: str | None = None  # chosen by the sender: scoped to it (see scoped_message_id)
     signature: Signature | None = None
     request_body: str | None = None
+    role: Role = Role.PARTY
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class MarkMessage:
     officer: str = ""
     signature: Signature | None = None
     request_body: str | None = None
+    role: Role = Role.PARTY
 
 
 @dataclass(frozen=True, slots=True)

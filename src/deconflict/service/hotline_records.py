@@ -1,7 +1,7 @@
 """Ledger payloads of the hotline, as plain JSON-able mappings.
 
 Every payload names the sender and the recipients: the live event channel shows
-a hotline event to those parties only (see :func:`hotline_visibility`).
+a hotline event to those parties only (see :func:`deconflict.domain.access.event_subject`).
 """
 
 from __future__ import annotations
@@ -14,15 +14,11 @@ from ..formats.geojson import feature_collection, volume_feature
 from .records import iso
 
 __all__ = [
-    "HOTLINE_EVENT_PREFIXES",
     "escalation_payload",
-    "hotline_visibility",
     "message_payload",
     "receipt_payload",
     "roster_payload",
 ]
-
-HOTLINE_EVENT_PREFIXES = ("message.", "roster.")
 
 
 def _parties(message: Message) -> dict[str, Any]:
@@ -97,16 +93,3 @@ def escalation_payload(
 
 def roster_payload(party: str, levels: tuple[RosterLevel, ...]) -> dict[str, Any]:
     return {"party": party, "levels": [{"level": r.level, "contacts": list(r.contacts)} for r in levels]}
-
-
-def hotline_visibility(party: str, event_type: str, payload: Any) -> bool | None:
-    """Need to know for hotline events: the sender and the recipients (a roster: its party) only.
-
-    None for any other event (the caller's own rules apply). Observers and the
-    administrator do not see hotline traffic: it is between the parties concerned.
-    """
-    if event_type.startswith("message."):
-        return bool(party == payload.get("sender") or party in payload.get("recipients", []))
-    if event_type.startswith("roster."):
-        return bool(party == payload.get("party"))
-    return None

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from ..domain.access import Access, Thing, Viewer, enforce, relation
 from ..domain.conflict_state import ConflictState
-from ..domain.errors import InvalidTransition, NotFound, PermissionDenied
+from ..domain.errors import InvalidTransition, NotFound
 from ..domain.lease import holds_lease, lapsed, lease_expiry
 from ..domain.ledger import LedgerEntry
 from ..domain.operation import Operation, OperationAction, OperationState, next_state
@@ -57,8 +58,7 @@ def heartbeat(uow: UnitOfWork, clock: Clock, lease: timedelta, cmd: Heartbeat) -
         if held is None or stored is None:
             raise NotFound(f"no operation {cmd.operation_id!r}", field="operation_id")
         op = stored.operation
-        if op.party != cmd.party:
-            raise PermissionDenied("only the owning party may renew a lease")
+        enforce(Viewer(cmd.party), Thing.OPERATION, Access.ACT, relation(cmd.party, op.party))
         if not holds_lease(op.domain, op.kind) or held.expires_at is None:
             raise InvalidTransition("only an emission (an operation in the spectrum domain) holds a lease")
         if not held.state.live:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+from ..domain.access import Access, Thing, Viewer, enforce, relation
 from ..domain.conflict import Conflict, Separation, conflicts_against
 from ..domain.conflict_state import ConflictState
 from ..domain.errors import (
@@ -19,7 +20,6 @@ from ..domain.errors import (
     InvalidTransition,
     MissedOverlaps,
     NotFound,
-    PermissionDenied,
     StaleVersion,
 )
 from ..domain.lease import DEFAULT_LEASE
@@ -202,8 +202,7 @@ def _owned(uow: UnitOfWork, party: str, operation_id: str) -> StoredOperation:
     stored = uow.operations.get(operation_id)
     if stored is None:
         raise NotFound(f"no operation {operation_id!r}", field="operation_id")
-    if stored.operation.party != party:
-        raise PermissionDenied("only the owning party may change an operation")
+    enforce(Viewer(party), Thing.OPERATION, Access.ACT, relation(party, stored.operation.party))
     return stored
 
 

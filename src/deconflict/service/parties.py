@@ -7,13 +7,13 @@ import re
 import secrets
 from datetime import timedelta
 
+from ..domain.access import Role
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.ledger import LedgerEntry
 from ..domain.signing import key_id
 from .commands import AddParty
 from .ports import Clock, PartyRecord, UnitOfWork
 
-ROLES = ("party", "observer", "admin")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -30,11 +30,8 @@ def token_hash(token: str) -> str:
 
 
 def add_party(uow: UnitOfWork, clock: Clock, cmd: AddParty) -> tuple[PartyRecord, list[LedgerEntry]]:
-    if cmd.role not in ROLES:
-        raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
-    party = PartyRecord(
-        party_id_for(cmd.name), cmd.name.strip(), cmd.role, cmd.contact, (cmd.public_key_b64,)
-    )
+    role = Role.parse(cmd.role)
+    party = PartyRecord(party_id_for(cmd.name), cmd.name.strip(), role, cmd.contact, (cmd.public_key_b64,))
     with uow:
         if uow.parties.get(party.id) is not None or uow.parties.by_name(party.name) is not None:
             raise InvalidInput(f"party {cmd.name!r} already exists", field="name")
@@ -44,7 +41,7 @@ def add_party(uow: UnitOfWork, clock: Clock, cmd: AddParty) -> tuple[PartyRecord
             {
                 "party_id": party.id,
                 "name": party.name,
-                "role": party.role,
+                "role": party.role.value,
                 "contact": party.contact,
                 "public_key": cmd.public_key_b64,
                 "key_id": key_id(cmd.public_key_b64),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from ..domain.access import Role
 from ..domain.conflict import Conflict
 from ..domain.conflict_state import ConflictState
 from ..domain.operation import Operation, OperationState
@@ -46,7 +47,7 @@ class SystemClock:
 class PartyRecord:
     id: str
     name: str
-    role: str
+    role: Role
     contact: str
     public_keys: tuple[str, ...]
 

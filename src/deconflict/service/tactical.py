@@ -21,6 +21,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain.access import (
+    Access,
+    Reader,
+    Role,
+    Thing,
+    Viewer,
+    enforce,
+    party_filter,
+    relation,
+    takes_messages,
+)
 from ..domain.alert import (
     Alert,
     AlertKind,
@@ -148,14 +159,14 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
 def _ensure_service_party(uow: UnitOfWork, public_key: str, at: datetime) -> None:
     if uow.parties.get(SERVICE_PARTY) is not None:
         return
-    party = PartyRecord(SERVICE_PARTY, SERVICE_PARTY, "service", "", (public_key,))
+    party = PartyRecord(SERVICE_PARTY, SERVICE_PARTY, Role.SERVICE, "", (public_key,))
     uow.parties.add(party, at)
     uow.record(
         "party.added",
         {
             "party_id": SERVICE_PARTY,
             "name": SERVICE_PARTY,
-            "role": "service",
+            "role": Role.SERVICE.value,
             "contact": "",
             "public_key": public_key,
         },
@@ -211,7 +222,7 @@ class Monitor:
             zones = read.tracks.live_zones(now, now + look)
             linked = sorted({op for op in reports.operation_id if op is not None})
             volumes = read.tracks.operation_volumes(linked)
-            everyone = [p.id for p in read.parties.all() if p.role in ("party", "admin")]
+            everyone = [p.id for p in read.parties.all() if takes_messages(p.role)]
             open_alerts = read.alerts.open()
         loaded = time.perf_counter()
         picture = picture_at(reports, now, self.rules.max_age_s)
@@ -317,12 +328,59 @@ def hold_monitor_lease(uow: UnitOfWork, clock: Clock, holder: str, ttl: timedelt
     return held
 
 
-def acknowledge(uow: UnitOfWork, clock: Clock, party: str, alert_id: str) -> tuple[Alert, list[LedgerEntry]]:
+def _visible_alert(alert: Alert | None, reader: Reader, alert_id: str, access: Access) -> Alert:
+    missing = NotFound(f"no alert {alert_id!r}", field="alert_id")
+    if alert is None:
+        raise missing
+    enforce(reader, Thing.ALERT, access, relation(reader.party, None, alert.parties), missing)
+    return alert
+
+
+def get_alert(uow: UnitOfWork, reader: Reader, alert_id: str) -> Alert:
+    """An alert, to the parties it concerns (observers, the administrator: any); else not found."""
+    with uow:
+        return _visible_alert(uow.alerts.get(alert_id), reader, alert_id, Access.SEE)
+
+
+def list_alerts(
+    uow: UnitOfWork,
+    reader: Reader,
+    state: AlertState | None = None,
+    open_only: bool = False,
+    limit: int = 500,
+) -> list[Alert]:
+    """Alerts the reader may see, newest first: those that concern it (observers, the administrator: all)."""
+    with uow:
+        return uow.alerts.list(
+            party=party_filter(reader, Thing.ALERT), state=state, open_only=open_only, limit=limit
+        )
+
+
+def visible_tracks(
+    uow: UnitOfWork, reader: Reader, since: datetime, party: str | None = None, limit: int = 10_000
+) -> list[PositionReport]:
+    """The latest report of each platform the reader may see, optionally of one ``party``: its own,
+    and the other parties' in an open alert that concerns it (observers, the administrator: all)."""
+    with uow:
+        if party_filter(reader, Thing.TRACK) is None:
+            return uow.tracks.since(since, party=party, limit=limit)
+        own = [] if party not in (None, reader.party) else uow.tracks.since(since, reader.party, limit)
+        alerts = uow.alerts.list(party=reader.party, open_only=True, limit=10_000)
+        shared = {p for a in alerts for p in a.finding.subjects.get("platforms", [])}
+        pairs = (track.split("/", 1) for track in sorted(shared))
+        others = [(o, p) for o, p in pairs if o != reader.party and party in (None, o)]
+        seen = uow.tracks.since(since, tracks=others) if others else []
+    return (own + seen)[:limit]
+
+
+def acknowledge(
+    uow: UnitOfWork, clock: Clock, party: str, alert_id: str, role: Role = Role.PARTY
+) -> tuple[Alert, list[LedgerEntry]]:
     """A concerned party acknowledges an alert (its FLASH message is acknowledged on the hotline)."""
     with uow:
-        alert = uow.alerts.get(alert_id, for_update=True)
-        if alert is None or not alert.concerns(party):
-            raise NotFound(f"no alert {alert_id!r}", field="alert_id")
+        alert = _visible_alert(
+            uow.alerts.get(alert_id, for_update=True), Viewer(party, role), alert_id, Access.ACT
+        )
         moved = acknowledge_alert(alert, party, clock.now())
         if moved is alert:
             return alert, []

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..bootstrap import Deconflict
+from ..domain.access import Role
 from ..domain.activity import ActivityDomain
 from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit, band_in_w84
 from ..domain.footprint import (
@@ -344,7 +345,7 @@ def load_demo(service: Deconflict, now: datetime) -> DemoSummary:
         # A fresh Ed25519 key per party; the private half is discarded at once: the
         # demo parties act through bearer tokens and never sign requests themselves.
         _private, public = generate_keypair()
-        role = "observer" if name == OBSERVER else "party"
+        role = Role.OBSERVER if name == OBSERVER else Role.PARTY
         add_party(service.uow(), service.clock, AddParty(name, public, _CONTACTS[name], role))
 
     operations: list[str] = []

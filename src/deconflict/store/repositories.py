@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 
+from ..domain.access import Role
 from ..domain.activity import ActivityDomain
 from ..domain.conflict import Conflict
 from ..domain.conflict_state import ConflictState
@@ -56,7 +57,7 @@ class SqlPartyRepository:
         self._seen.pop(party.id, None)
         self.conn.execute(
             insert(t.parties).values(
-                id=party.id, name=party.name, role=party.role, contact=party.contact, created_at=at
+                id=party.id, name=party.name, role=party.role.value, contact=party.contact, created_at=at
             )
         )
         for key in party.public_keys:
@@ -76,7 +77,7 @@ class SqlPartyRepository:
             .where(t.party_keys.c.party_id == row.id)
             .order_by(t.party_keys.c.added_at)
         ).scalars()
-        return PartyRecord(row.id, row.name, row.role, row.contact, tuple(keys))
+        return PartyRecord(row.id, row.name, Role(row.role), row.contact, tuple(keys))
 
     def get(self, party_id: str) -> PartyRecord | None:
         if party_id not in self._seen:

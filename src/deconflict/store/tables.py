@@ -24,6 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from ..domain.access import Role
+
 metadata = MetaData()
 
 parties = Table(
@@ -31,7 +33,7 @@ parties = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
-    Column("role", String(20), nullable=False, default="party"),
+    Column("role", String(20), nullable=False, default=Role.PARTY.value),
     Column("contact", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -9,8 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from ...domain.alert import Alert, AlertState
-from ...domain.errors import NotFound
-from ...service.tactical import acknowledge
+from ...service import tactical
 from ..auth import ActorDep, ServiceDep
 from ..errors import ERROR_RESPONSES
 
@@ -63,27 +62,21 @@ def list_alerts(
     open_only: Annotated[bool, Query(alias="open", description="Only alerts not cleared.")] = False,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> list[AlertView]:
-    """Alerts that concern the caller, newest first (observers: all)."""
-    party = None if (actor.is_observer or actor.is_admin) else actor.party
-    with service.uow(write=False) as uow:
-        alerts = uow.alerts.list(party=party, state=state, open_only=open_only, limit=limit)
-    return [alert_view(a) for a in alerts]
+    """Alerts that concern the caller, newest first (observers, the administrator: all)."""
+    return [
+        alert_view(a) for a in tactical.list_alerts(service.uow(write=False), actor, state, open_only, limit)
+    ]
 
 
 @router.get("/{alert_id}")
 def get_alert(service: ServiceDep, actor: ActorDep, alert_id: AlertId) -> AlertView:
-    with service.uow(write=False) as uow:
-        alert = uow.alerts.get(alert_id)
-    if alert is None or not (actor.is_observer or actor.is_admin or alert.concerns(actor.party)):
-        raise NotFound(f"no alert {alert_id!r}", field="alert_id")
-    return alert_view(alert)
+    return alert_view(tactical.get_alert(service.uow(write=False), actor, alert_id))
 
 
 @router.post("/{alert_id}/acknowledge")
 def acknowledge_alert(request: Request, service: ServiceDep, actor: ActorDep, alert_id: AlertId) -> AlertView:
     """A party the alert concerns acknowledges it (each party once; the state becomes
     ``acknowledged`` at the first). The FLASH message it opened is acknowledged on the hotline."""
-    actor.require_writer()
-    alert, _ = acknowledge(service.uow(), service.clock, actor.party, alert_id)
+    alert, _ = tactical.acknowledge(service.uow(), service.clock, actor.party, alert_id, actor.role)
     request.app.state.notifier.notify()
     return alert_view(alert)

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from ...domain.conflict_state import ConflictAction, ConflictState
-from ...domain.errors import NotFound
+from ...service import conflicts as cases
 from ...service.commands import ChangeConflict
-from ...service.conflicts import change_conflict
 from ..auth import Actor, ActorDep, ServiceDep
 from ..errors import ERROR_RESPONSES
 from ..views import ConflictView, conflict_view
@@ -27,10 +26,6 @@ class ReasonBody(BaseModel):
     reason: str = Field(min_length=1, max_length=10_000, description="Why the conflict is accepted as is.")
 
 
-def _visible(actor: Actor, view: ConflictView) -> bool:
-    return actor.is_observer or actor.is_admin or actor.party in (view.a.party, view.b.party)
-
-
 @router.get("")
 def list_conflicts(
     service: ServiceDep,
@@ -39,33 +34,24 @@ def list_conflicts(
     operation: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> list[ConflictView]:
-    """The conflicts that concern the caller (observers: all)."""
-    party = None if (actor.is_observer or actor.is_admin) else actor.party
-    with service.uow(write=False) as uow:
-        records = uow.conflicts.list(
-            party=party, state=state.value if state else None, operation=operation, limit=limit
-        )
+    """The conflicts that concern the caller (observers, the administrator: all)."""
+    records = cases.list_conflicts(service.uow(write=False), actor, state, operation, limit)
     return [conflict_view(r) for r in records]
 
 
 @router.get("/{conflict_id}")
 def get_conflict(service: ServiceDep, actor: ActorDep, conflict_id: ConflictId) -> ConflictView:
-    with service.uow(write=False) as uow:
-        record = uow.conflicts.get(conflict_id)
-    view = None if record is None else conflict_view(record)
-    if view is None or not _visible(actor, view):
-        raise NotFound(f"no conflict {conflict_id!r}", field="conflict_id")
-    return view
+    """One conflict, to the parties it concerns (observers, the administrator: any); else 404."""
+    return conflict_view(cases.get_conflict(service.uow(write=False), actor, conflict_id))
 
 
 def _act(
     request: Request, service: object, actor: Actor, conflict_id: str, action: ConflictAction, note: str
 ) -> ConflictView:
-    actor.require_writer()
-    record = change_conflict(
+    record = cases.change_conflict(
         service.uow(),  # type: ignore[attr-defined]
         service.clock,  # type: ignore[attr-defined]
-        ChangeConflict(actor.party, conflict_id, action, note, actor.signature),
+        ChangeConflict(actor.party, conflict_id, action, note, actor.signature, actor.role),
     )
     request.app.state.notifier.notify()
     return conflict_view(record)

@@ -1,6 +1,7 @@
 """Live events: Server-Sent Events at /v1/events and a WebSocket at /v1/ws.
 
-Events are ledger entries the caller may see (see :func:`visible_to`). A client
+Events are ledger entries the caller may see (the access policy's
+:func:`~deconflict.domain.access.may_see_event`). A client
 that reconnects sends the last sequence it saw (``Last-Event-ID`` or
 ``?after=``) and receives everything after it: nothing is missed.
 """
@@ -18,9 +19,9 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...bootstrap import Deconflict
+from ...domain.access import may_see_event
 from ...domain.errors import DomainError
 from ...domain.ledger import LedgerEntry, entry_to_json
-from ...service.hotline_records import hotline_visibility
 from ..auth import Actor, ActorDep, ServiceDep, _bearer
 from ..errors import ERROR_RESPONSES
 from ..ledger_tail import read_after
@@ -30,24 +31,6 @@ router = APIRouter(prefix="/v1", tags=["events"], responses=ERROR_RESPONSES)
 POLL_S = 0.25  # picks up other replicas' commits well within a second
 KEEPALIVE_S = 15.0
 BATCH = 500
-
-
-def visible_to(actor: Actor, entry: LedgerEntry) -> bool:
-    """Need to know: conflicts, alerts and late notices go to the parties they concern."""
-    if (hotline := hotline_visibility(actor.party, entry.type, entry.payload)) is not None:
-        return hotline  # hotline traffic: sender and recipients only, not observers
-    if actor.is_observer or actor.is_admin:
-        return True
-    payload = entry.payload
-    if entry.type.startswith("alert."):
-        return actor.party in payload.get("parties", [])
-    if entry.type.startswith("conflict."):
-        return actor.party in (payload.get("a", {}).get("party"), payload.get("b", {}).get("party"))
-    if entry.type == "notice.late":
-        return actor.party == payload.get("party") or actor.party in payload.get("concerns", [])
-    if entry.type == "party.token_issued":
-        return actor.party == payload.get("party_id")
-    return True
 
 
 async def _stream(
@@ -63,7 +46,7 @@ async def _stream(
             entries = await read_after(service, notifier, after, woken)  # shared: one query per replica
             for entry in entries:
                 after = entry.seq
-                if visible_to(actor, entry):
+                if may_see_event(actor, entry.type, entry.payload):
                     idle = 0.0
                     yield after, entry
             if len(entries) == BATCH:

@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from ...domain.access import require_writer
 from ...service.leases import Heartbeat, heartbeat
 from ..auth import ActorDep, ServiceDep
 from ..errors import ERROR_RESPONSES
@@ -30,7 +31,7 @@ def renew_lease(
     emission's start if that is later. A lease that ran out is not renewed (409): the emission is
     suspended, the other parties are told (event ``emission.suspended``), and it must be submitted
     again. Only emissions (operations in the spectrum domain) hold a lease."""
-    actor.require_writer()
+    require_writer(actor)
     lease = service.rules.lease
     outcome = heartbeat(
         service.uow(), service.clock, lease, Heartbeat(actor.party, operation_id, actor.signature)

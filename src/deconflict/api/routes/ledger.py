@@ -8,21 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from ...domain.ledger import LedgerEntry, entry_to_json, redact
+from ...domain.access import ledger_copy
+from ...domain.ledger import entry_to_json
 from ...domain.ledger_verify import KeyRing, export_lines
-from ..auth import Actor, ActorDep, ServiceDep
+from ..auth import ActorDep, ServiceDep
 from ..errors import ERROR_RESPONSES
 from ..views import LedgerPage
-from .events import visible_to
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"], responses=ERROR_RESPONSES)
-
-
-def _for(actor: Actor, entry: LedgerEntry) -> LedgerEntry:
-    """Need to know: payloads the caller may not see are withheld; the chain still verifies."""
-    if entry.type == "checkpoint" or entry.type.startswith("party.added") or visible_to(actor, entry):
-        return entry
-    return redact(entry)
 
 
 @router.get("")
@@ -35,7 +28,7 @@ def page(
     """Entries after ``after``, in order. Payloads carry no owner-only details, and payloads
     the caller has no need to know (other parties' conflicts and hotline traffic) are withheld."""
     with service.uow(write=False) as uow:
-        entries = [entry_to_json(_for(actor, e)) for e in uow.ledger.entries(after + 1, limit=limit)]
+        entries = [entry_to_json(ledger_copy(actor, e)) for e in uow.ledger.entries(after + 1, limit=limit)]
     return LedgerPage(entries=entries, next_after=entries[-1]["seq"] if len(entries) == limit else None)
 
 
@@ -54,7 +47,7 @@ def export(service: ServiceDep, actor: ActorDep) -> StreamingResponse:
 
     def lines() -> Iterator[bytes]:
         with service.uow(write=False) as uow:
-            copy = (_for(actor, e) for e in uow.ledger.entries())
+            copy = (ledger_copy(actor, e) for e in uow.ledger.entries())
             yield from export_lines(copy, service.clock.now(), service.key.private_b64)
 
     return StreamingResponse(

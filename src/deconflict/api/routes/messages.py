@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...bootstrap import hotline_policy
+from ...domain.access import Access, Relation, Thing, enforce, require_writer
 from ...domain.errors import InvalidInput
 from ...domain.message import (
     MAX_OFFICER,
@@ -120,7 +121,7 @@ def _window(body: SendBody) -> TimeWindow | None:
 def send(request: Request, service: ServiceDep, actor: ActorDep, raw: RawBody, body: SendBody) -> MessageView:
     """Send a hotline message. Each recipient must acknowledge it within its precedence's deadline
     (FLASH 60 s, IMMEDIATE 5 min, PRIORITY 30 min, ROUTINE 6 h by default) or it escalates."""
-    actor.require_writer()
+    require_writer(actor, Thing.MESSAGE)
     refs = tuple(Reference.parse(r, field=f"refs[{i}]") for i, r in enumerate(body.refs))
     outcome = send_message(
         service.uow(),
@@ -139,6 +140,7 @@ def send(request: Request, service: ServiceDep, actor: ActorDep, raw: RawBody, b
             message_id=body.id,
             signature=actor.signature,
             request_body=_body_text(actor, raw),
+            role=actor.role,
         ),
     )
     request.app.state.notifier.notify()
@@ -157,14 +159,14 @@ def listing(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[MessageView]:
     """The caller's messages, newest first."""
-    records = list_messages(service.uow(write=False), actor.party, box, state, precedence, limit)
+    records = list_messages(service.uow(write=False), actor, box, state, precedence, limit)
     return [message_view(r) for r in records]
 
 
 @router.get("/messages/{message_id}")
 def read_one(service: ServiceDep, actor: ActorDep, message_id: MessageId) -> MessageView:
     """One message, to its sender and recipients (anyone else: 404). Fetching records no receipt."""
-    return message_view(get_message(service.uow(write=False), actor.party, message_id))
+    return message_view(get_message(service.uow(write=False), actor, message_id))
 
 
 def _mark(
@@ -176,11 +178,12 @@ def _mark(
     raw: bytes,
     officer: str,
 ) -> MessageView:
-    actor.require_writer()
     outcome = mark_message(
         service.uow(),
         service.clock,
-        MarkMessage(actor.party, message_id, target, officer, actor.signature, _body_text(actor, raw)),
+        MarkMessage(
+            actor.party, message_id, target, officer, actor.signature, _body_text(actor, raw), actor.role
+        ),
     )
     if outcome.entries:
         request.app.state.notifier.notify()
@@ -244,7 +247,7 @@ def put_roster(
     request: Request, service: ServiceDep, actor: ActorDep, raw: RawBody, body: RosterBody
 ) -> RosterView:
     """Replace the caller's duty roster."""
-    actor.require_writer()
+    enforce(actor, Thing.ROSTER, Access.ACT, Relation.OWNER)  # the caller's own roster
     levels = tuple(RosterLevel(i, tuple(contacts)) for i, contacts in enumerate(body.levels, start=1))
     saved = set_roster(
         service.uow(), service.clock, SetRoster(actor.party, levels, actor.signature, _body_text(actor, raw))

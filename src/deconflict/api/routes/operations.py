@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request
 from shapely.geometry import box
 
+from ...domain.access import require_writer
 from ...domain.activity import ActivityDomain
 from ...domain.errors import InvalidInput, NotFound
 from ...domain.operation import DeclarationKind, OperationAction, OperationState
@@ -74,7 +75,7 @@ def _submission(outcome: OperationOutcome, actor: Actor) -> SubmissionView:
 def _declare(
     request: Request, service: Any, actor: Actor, body: dict[str, Any], kind: DeclarationKind
 ) -> SubmissionView:
-    actor.require_writer()
+    require_writer(actor)
     op_id = str(uuid.uuid4())
     declaration = read_declaration(body, actor.party, op_id, _limits(request))
     outcome = submit_operation(
@@ -200,7 +201,7 @@ def amend(
     request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId, body: DeclarationBody
 ) -> SubmissionView:
     """A new version. The body carries ``amends_version``: the version being replaced (a stale one is 409)."""
-    actor.require_writer()
+    require_writer(actor)
     amends = body.get("amends_version")
     if not isinstance(amends, int) or isinstance(amends, bool):
         raise InvalidInput("name the version you amend (an integer)", field="amends_version")
@@ -228,7 +229,7 @@ def amend(
 def _change(
     request: Request, service: Any, actor: Actor, operation_id: str, action: OperationAction
 ) -> OperationView:
-    actor.require_writer()
+    require_writer(actor)
     outcome = change_operation_state(
         service.uow(), service.clock, ChangeOperationState(actor.party, operation_id, action, actor.signature)
     )

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from ...domain.access import Thing, require_writer
 from ...domain.errors import LimitExceeded
 from ...domain.units import METRES_PER_SECOND_PER_FPM, METRES_PER_SECOND_PER_KNOT
 from ...geoid import LazyEGM96
-from ...service.ports import UnitOfWork
-from ...service.tactical import ingest
-from ..auth import Actor, ActorDep, ServiceDep
+from ...service.tactical import ingest, visible_tracks
+from ..auth import ActorDep, ServiceDep
 from ..errors import ERROR_RESPONSES
 from ..tracks_wire import ReportIn, parse_reports
 
@@ -60,7 +60,7 @@ def post_tracks(service: ServiceDep, actor: ActorDep, batch: TrackBatch) -> Inge
     """Report positions of your platforms. A report that fails its checks (or links to an
     operation that is not yours) is rejected by index; the others are kept. Each platform's
     newest report is what the monitor sees; a report older than the one held changes nothing."""
-    actor.require_writer()
+    require_writer(actor, Thing.TRACK)
     limit = service.settings.max_track_batch
     if len(batch.reports) > limit:
         raise LimitExceeded(f"at most {limit} reports per batch, got {len(batch.reports)}", field="reports")
@@ -72,14 +72,6 @@ def post_tracks(service: ServiceDep, actor: ActorDep, batch: TrackBatch) -> Inge
     )
 
 
-def _shared_with(uow: UnitOfWork, actor: Actor) -> list[tuple[str, str]]:
-    """Other parties' platforms the caller may see: those in open alerts that concern it."""
-    alerts = uow.alerts.list(party=actor.party, open_only=True, limit=10_000)
-    shared = {p for a in alerts for p in a.finding.subjects.get("platforms", [])}
-    pairs = (track.split("/", 1) for track in shared)
-    return [(owner, platform) for owner, platform in pairs if owner != actor.party]
-
-
 @router.get("")
 def list_tracks(
     service: ServiceDep,
@@ -89,17 +81,9 @@ def list_tracks(
     limit: Annotated[int, Query(ge=1, le=50_000)] = 10_000,
 ) -> list[TrackView]:
     """The latest report of each platform. Need to know: your own platforms, and the other
-    parties' platforms in an open alert that concerns you (observers: all)."""
+    parties' platforms in an open alert that concerns you (observers, the administrator: all)."""
     since = service.clock.now() - timedelta(seconds=max_age_s)
-    with service.uow(write=False) as uow:
-        if actor.is_observer or actor.is_admin:
-            visible = uow.tracks.since(since, party=party, limit=limit)
-        else:
-            visible = [] if party not in (None, actor.party) else uow.tracks.since(since, actor.party, limit)
-            shared = [t for t in _shared_with(uow, actor) if party in (None, t[0])]
-            if shared:
-                visible += uow.tracks.since(since, tracks=shared)
-    visible = visible[:limit]
+    visible = visible_tracks(service.uow(write=False), actor, since, party, limit)
     return [
         TrackView(
             party=r.party,
