@@ -21,8 +21,8 @@ def console() -> Console:
 
 
 def fail(error: DomainError | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print a one-line error to stderr and exit; never a traceback."""
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {error}", markup=True)
+    """Print a one-line error to stderr (never wrapped) and exit; never a traceback."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {error}", markup=True)
     raise typer.Exit(code)
 
 
