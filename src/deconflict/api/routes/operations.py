@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
-from shapely.geometry import box
 
 from ...domain.activity import ActivityDomain
 from ...domain.errors import InvalidInput, NotFound
@@ -124,7 +123,7 @@ def _listing(
             minx, miny, maxx, maxy = (float(v) for v in bbox.split(","))
         except ValueError:
             raise InvalidInput("bbox is minlon,minlat,maxlon,maxlat", field="bbox") from None
-        area = box(minx, miny, maxx, maxy)
+        area = (minx, miny, maxx, maxy)
     with service.uow(write=False) as uow:
         found = uow.operations.list(
             party=party,
@@ -133,10 +132,9 @@ def _listing(
             state=state.value if state else None,
             start=start,
             end=end,
+            bbox=area,
             limit=limit,
         )
-    if area is not None:
-        found = [s for s in found if any(v.footprint.polygon.intersects(area) for v in s.operation.volumes)]
     return [operation_view(s, actor) for s in found]
 
 
