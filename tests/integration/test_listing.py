@@ -12,10 +12,10 @@ from sqlalchemy import event
 from builders import FixedClock, square, volume
 from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.declaration import Declaration
-from deconflict.domain.operation import DeclarationKind
+from deconflict.domain.operation import DeclarationKind, OperationAction
 from deconflict.domain.signing import generate_keypair
-from deconflict.service.commands import AddParty, Declare
-from deconflict.service.operations import declare
+from deconflict.service.commands import AddParty, ChangeOperationState, Declare
+from deconflict.service.operations import change_operation_state, declare
 from deconflict.service.parties import add_party
 
 
@@ -71,3 +71,23 @@ def test_listing_reads_every_operation_s_volumes_in_one_query(svc: Any) -> None:
         volume(start_min=i + 2).window.start for i in range(6)
     ]
     assert len([s for s in seen if "FROM volumes" in s]) == 1, seen
+
+
+def test_a_box_too_large_for_the_index_is_still_applied_exactly(svc: Any) -> None:
+    put(svc, "first", 10.0, start_min=0)
+    put(svc, "second", 20.0, start_min=1)
+    with svc.uow(write=False) as uow:
+        world = uow.operations.list(bbox=(-180.0, -89.0, 180.0, 89.0), limit=10)
+        south = uow.operations.list(bbox=(-180.0, -89.0, 180.0, 0.0), limit=10)
+        one = uow.operations.list(bbox=(-180.0, -89.0, 180.0, 89.0), limit=1)
+    assert [s.operation.id for s in world] == ["first", "second"]
+    assert south == []
+    assert [s.operation.id for s in one] == ["first"]
+
+
+def test_a_cancelled_operation_out_of_the_index_is_still_found_in_its_box(svc: Any) -> None:
+    put(svc, "gone", 10.0, start_min=0)
+    change_operation_state(svc.uow(), svc.clock, ChangeOperationState("blue", "gone", OperationAction.CANCEL))
+    with svc.uow(write=False) as uow:
+        found = uow.operations.list(bbox=(10.0, 50.0, 10.05, 50.05), limit=10)
+    assert [(s.operation.id, s.operation.state.value) for s in found] == [("gone", "cancelled")]
