@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from .domain.conflict import Separation
+from .domain.declaration import Limits
 from .domain.message import HotlinePolicy, Precedence
 from .domain.signing import generate_keypair, public_key_of
 from .domain.spectrum import EmissionReach
@@ -66,6 +67,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Deconflict:
     rules = Rules(
         margin=Separation(settings.margin_h_m, settings.margin_v_m, reach),
         lease=timedelta(seconds=settings.lease_s),
+        limits=Limits(settings.max_area_km2, settings.max_vertices),
     )
     return Deconflict(settings, engine, key, clock or SystemClock(), rules)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -197,7 +198,7 @@ def test_list_filters(live_server: Any) -> None:
         ),
         (
             lambda b: b["features"][0]["geometry"].update(
-                coordinates=[[[35 + i * 1e-5, 35 + (i % 2) * 1e-5] for i in range(10_001)]]
+                coordinates=[[[35 + math.cos(i / 1592), 35 + math.sin(i / 1592)] for i in range(10_001)]]
             ),
             413,
             "features[0].geometry",

@@ -50,7 +50,7 @@ def test_submit_declares_ground_and_spectrum_operations(tmp_path: Path) -> None:
     )
     done = invoke("submit", blue, "--as", "blue", "--key", str(tmp_path / "blue.key"), *store)
     assert done.exit_code == 0, done.output
-    assert [r["operation"] for r in json.loads(done.output)] == ["works", "radar"]
+    assert [r["operation"] for r in json.loads(done.stdout)] == ["works", "radar"]
     # Red's low flight meets Blue's ground works; Red's jammer meets Blue's radar; never across.
     red = write(
         tmp_path,
@@ -60,7 +60,7 @@ def test_submit_declares_ground_and_spectrum_operations(tmp_path: Path) -> None:
     )
     met = invoke("submit", red, "--as", "red", *store)
     assert met.exit_code == 1, met.output
-    assert [len(r["conflicts"]) for r in json.loads(met.output)] == [1, 1]
+    assert [len(r["conflicts"]) for r in json.loads(met.stdout)] == [1, 1]
 
 
 def test_conflicts_reads_spectrum_and_refuses_a_band_on_a_flight(tmp_path: Path) -> None:

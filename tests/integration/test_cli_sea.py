@@ -72,7 +72,7 @@ OP_ID = f"navarea-iii-123-{DAY:%y}"
 def run(tmp_path: Path, *args: str, code: int = 0) -> str:
     result = CliRunner().invoke(build_app(), [*args, "--data-dir", str(tmp_path / "data")])
     assert result.exit_code == code, result.output
-    return result.output
+    return result.stderr if code == 2 else result.stdout  # stderr also says what was seen
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""USMTF ACO airspace control measures: read, written back the same, declared as GeoJSON; nothing dropped silently."""
+"""USMTF ACO airspace control measures: read, written back the same, declared; nothing dropped silently."""
 
 from __future__ import annotations
 
@@ -27,9 +27,8 @@ from deconflict.formats.aco import (
     OrbitSide,
     format_aco,
     parse_aco,
-    to_declared,
+    to_declaration,
 )
-from deconflict.formats.geojson import parse_feature
 from deconflict.geoid import egm96
 
 HEADER = """\
@@ -242,24 +241,22 @@ def test_parse_format_parse_gives_the_same_measures(text: str) -> None:
     assert format_aco(again.measures) == written
 
 
-def test_every_period_becomes_a_feature_that_parses_into_an_air_volume() -> None:
+def test_every_period_becomes_an_air_volume_of_one_declaration() -> None:
     [roz] = parse_aco(HEADER + POLYGON_ROZ).measures
-    features = to_declared(roz, "blue", "op-7")
-    assert len(features) == 2
-    volumes = [parse_feature(feature, i, egm96()) for i, feature in enumerate(features)]
-    assert [v.volume.window for v in volumes] == list(roz.periods)
-    assert all(v.domain is ActivityDomain.AIR for v in volumes)
-    assert volumes[0].volume.altitude.declared == AltitudeSpec(50, 250, AltitudeRef.FL)
-    assert volumes[0].volume.footprint.polygon.equals(roz.footprint.polygon)
+    declaration = to_declaration(roz, egm96())
+    assert declaration.domain is ActivityDomain.AIR
+    assert (declaration.category, declaration.details) == ("roz", "USE: ROZ")
+    assert [v.window for v in declaration.volumes] == list(roz.periods)
+    assert declaration.volumes[0].altitude.declared == AltitudeSpec(50, 250, AltitudeRef.FL)
+    assert declaration.volumes[0].footprint == roz.footprint
 
 
 @pytest.mark.parametrize("shape", [CIRCLE_ROA, CORRIDOR, ORBIT, ORBIT.replace("ORBALN:C", "ORBALN:R")])
-def test_every_shape_is_declared_as_a_feature_of_the_same_kind(shape: str) -> None:
+def test_every_shape_is_declared_with_its_own_footprint(shape: str) -> None:
     [measure] = parse_aco(HEADER + shape).measures
-    [feature] = to_declared(measure, "blue", "op-7")
-    declared = parse_feature(feature, 0, egm96())
-    assert declared.volume.footprint.kind is measure.footprint.kind
-    assert declared.volume.footprint.polygon.equals(measure.footprint.polygon)
+    [volume] = to_declaration(measure, egm96()).volumes
+    assert volume.footprint.kind is measure.footprint.kind
+    assert volume.footprint.polygon.equals(measure.footprint.polygon)
 
 
 def _line_of(text: str, fragment: str) -> str:
@@ -304,8 +301,13 @@ def test_bad_input_names_the_line(text: str, fragment: str, message: str) -> Non
     assert caught.value.field == _line_of(text, fragment)
 
 
-def test_empty_message_has_no_measures() -> None:
+def test_empty_message_has_no_measures_and_nothing_to_declare() -> None:
     assert parse_aco("") == AcoParseResult(())
+    with pytest.raises(InvalidInput, match="no airspace control measure"):
+        parse_aco(HEADER).declarable()
+    only_skipped = parse_aco(HEADER + "ACMID/ACM:ROZ/NAME:ARC ONE/RADARC//\nRADARC/351200N0334500E//\n")
+    with pytest.raises(InvalidInput, match="ACM ARC ONE"):
+        only_skipped.declarable()
 
 
 # Fuzzing: any text is either read or refused with InvalidInput, never another exception.

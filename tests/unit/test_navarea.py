@@ -1,4 +1,4 @@
-"""NAVAREA / NAVTEX warnings: read, written back the same, declared as GeoJSON; bad text names the line."""
+"""NAVAREA / NAVTEX warnings: read, written back the same, declared; bad text names the line."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit
 from deconflict.domain.errors import InvalidInput
 from deconflict.domain.footprint import CircleSpec, FootprintKind, PolygonSpec
-from deconflict.formats.geojson import parse_feature
 from deconflict.formats.navarea import (
     DEFAULT_CEILING_FT,
     WarningRef,
     format_navarea,
     parse_navarea,
-    to_declared,
+    to_declaration,
 )
 from deconflict.geoid import egm96
 
@@ -153,7 +152,7 @@ def test_cancellation_only_warning_has_no_area_and_declares_nothing() -> None:
     assert warning.window is None
     assert warning.cancels == (WarningRef("NAVAREA III", 120, 2026), WarningRef("NAVAREA III", 121, 2026))
     with pytest.raises(InvalidInput, match="only cancels"):
-        to_declared(warning, "blue", "op-1")
+        to_declaration(warning, egm96())
 
 
 @pytest.mark.parametrize("text", EXAMPLES)
@@ -178,37 +177,35 @@ def test_polygons_are_accepted_either_way_round_and_written_clockwise() -> None:
     assert "34-40.00N 032-50.00E,\n   34-40.00N 033-10.00E," in written
 
 
-def test_declared_feature_parses_as_a_sea_volume_with_the_stated_band() -> None:
+def test_a_warning_is_declared_as_a_sea_volume_with_the_stated_band() -> None:
     warning = parse_navarea(MISSILE_FIRING)
-    feature = to_declared(warning, "blue", "op-1")
-    declared = parse_feature(feature, 0, egm96())
-    assert declared.domain is ActivityDomain.SEA
-    assert declared.party == "blue"
+    declaration = to_declaration(warning, egm96(), text=MISSILE_FIRING)
+    assert declaration.domain is ActivityDomain.SEA
+    assert declaration.details == MISSILE_FIRING.strip()
+    [volume] = declaration.volumes
     assert warning.footprint is not None
-    assert declared.volume.footprint.polygon.equals(warning.footprint.polygon)
-    assert declared.volume.window == warning.window
-    assert declared.volume.altitude.declared == AltitudeSpec(0.0, 30_000.0, AltitudeRef.MSL, AltitudeUnit.FT)
+    assert volume.footprint == warning.footprint
+    assert volume.window == warning.window
+    assert volume.altitude.declared == AltitudeSpec(0.0, 30_000.0, AltitudeRef.MSL, AltitudeUnit.FT)
     # 30,000 ft above MSL, plus the geoid (about 20 m south of Crete).
-    assert declared.volume.altitude.upper_m == pytest.approx(30_000 * 0.3048 + 20, abs=15)
+    assert volume.altitude.upper_m == pytest.approx(30_000 * 0.3048 + 20, abs=15)
+    # Without the text as received, the details are the warning as this module writes it.
+    assert parse_navarea(to_declaration(warning, egm96()).details) == warning
 
 
 def test_warning_without_height_is_declared_from_the_surface_to_the_stated_ceiling() -> None:
     warning = parse_navarea(CIRCLE_NAVTEX)
-    feature = to_declared(warning, "blue", "op-1")
-    assert (feature["properties"]["alt_lower"], feature["properties"]["alt_upper"]) == (
-        0.0,
-        DEFAULT_CEILING_FT,
-    )
-    declared = parse_feature(feature, 0, egm96())
-    assert declared.volume.footprint.kind is FootprintKind.CIRCLE
-    low = to_declared(warning, "blue", "op-1", ceiling_ft=5_000.0)
-    assert low["properties"]["alt_upper"] == 5_000.0
+    [volume] = to_declaration(warning, egm96()).volumes
+    assert volume.altitude.declared == AltitudeSpec(0.0, DEFAULT_CEILING_FT, AltitudeRef.MSL, AltitudeUnit.FT)
+    assert volume.footprint.kind is FootprintKind.CIRCLE
+    [low] = to_declaration(warning, egm96(), ceiling_ft=5_000.0).volumes
+    assert low.altitude.declared is not None and low.altitude.declared.upper == 5_000.0
 
 
 def test_cancel_time_inside_the_window_ends_the_declared_volume() -> None:
     early = parse_navarea(EXERCISE_AREA.replace("CANCEL THIS MSG 221900", "CANCEL THIS MSG 221200"))
-    declared = parse_feature(to_declared(early, "blue", "op-1"), 0, egm96())
-    assert declared.volume.window.end == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    [volume] = to_declaration(early, egm96()).volumes
+    assert volume.window.end == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 def _line_of(text: str, fragment: str) -> str:

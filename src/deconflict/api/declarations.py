@@ -1,4 +1,4 @@
-"""Reading a declaration (operation or zone) from a request body, within the limits.
+"""Reading a declaration (operation or zone) from a request body.
 
 Two shapes are accepted:
 
@@ -11,29 +11,25 @@ Two shapes are accepted:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..domain.activity import ActivityDomain
-from ..domain.errors import InvalidInput, LimitExceeded, PermissionDenied
+from ..domain.declaration import Declaration
+from ..domain.errors import InvalidInput, PermissionDenied
 from ..domain.volume import Volume4D
-from ..formats.geojson import parse_feature
+from ..formats.geojson import declaration_of, parse_feature
 from ..geoid import LazyEGM96
 
 MAX_PRIORITY = 1000
 
 
 @dataclass(frozen=True, slots=True)
-class Limits:
-    max_area_km2: float = 250_000.0
-    max_vertices: int = 10_000
-    max_volumes: int = 100
+class DeclarationRequest:
+    """A declaration as the body gave it; ``details``, ``contact``, ``priority`` are None when
+    left out (an amend then keeps the current ones), ``seen`` None when the body has none."""
 
-
-@dataclass(frozen=True, slots=True)
-class Declaration:
     domain: ActivityDomain
     volumes: tuple[Volume4D, ...]
     features: tuple[Mapping[str, Any], ...]
@@ -43,13 +39,15 @@ class Declaration:
     category: str
     seen: dict[str, int] | None
 
-
-def _count_positions(value: Any) -> int:
-    if isinstance(value, list):
-        if value and all(isinstance(v, int | float) for v in value):
-            return 1
-        return sum(_count_positions(v) for v in value)
-    return 0
+    def declaration(self) -> Declaration:
+        return Declaration(
+            self.domain,
+            self.volumes,
+            self.category,
+            self.details or "",
+            self.contact or "",
+            self.priority or 0,
+        )
 
 
 def _optional_text(body: Mapping[str, Any], name: str) -> str | None:
@@ -93,14 +91,13 @@ def _features(body: Mapping[str, Any]) -> list[Any]:
     return features
 
 
-def read_declaration(body: Any, party: str, operation_id: str, limits: Limits) -> Declaration:
+def read_declaration(body: Any, party: str, operation_id: str) -> DeclarationRequest:
+    """The body read into volumes; the limits are the ``declare`` use case's to apply."""
     if not isinstance(body, Mapping):
         raise InvalidInput("the body must be a JSON object", field="body")
     features = _features(body)
     if not features:
         raise InvalidInput("at least one volume is needed", field="features")
-    if len(features) > limits.max_volumes:
-        raise LimitExceeded(f"at most {limits.max_volumes} volumes per declaration", field="features")
     filled: list[dict[str, Any]] = []
     for i, feature in enumerate(features):
         if not isinstance(feature, Mapping) or not isinstance(feature.get("properties"), Mapping):
@@ -111,32 +108,18 @@ def read_declaration(body: Any, party: str, operation_id: str, limits: Limits) -
         props["party"], props["operation"] = party, operation_id
         if props.get("domain") is None and body.get("domain") is not None:
             props["domain"] = body.get("domain")
-        geometry = feature.get("geometry")
-        coordinates = geometry.get("coordinates") if isinstance(geometry, Mapping) else None
-        if _count_positions(coordinates) > limits.max_vertices:
-            raise LimitExceeded(f"at most {limits.max_vertices} vertices", field=f"features[{i}].geometry")
-        filled.append({"type": "Feature", "geometry": geometry, "properties": props})
+        filled.append({"type": "Feature", "geometry": feature.get("geometry"), "properties": props})
     geoid = LazyEGM96()
-    declared = [parse_feature(f, i, geoid) for i, f in enumerate(filled)]
-    domains = {d.domain for d in declared}
-    if len(domains) != 1:
-        raise InvalidInput("all volumes of one declaration share one domain", field="features")
-    for d in declared:
-        area_km2 = d.volume.footprint.area_m2() / 1e6
-        if not math.isfinite(area_km2) or area_km2 > limits.max_area_km2:
-            raise LimitExceeded(
-                f"footprint of {area_km2:,.0f} km² exceeds the cap of {limits.max_area_km2:,.0f} km²",
-                field=f"features[{d.index}].geometry",
-            )
+    parsed = declaration_of([parse_feature(f, i, geoid) for i, f in enumerate(filled)])
     priority = body.get("priority")
     if priority is not None and (
         not isinstance(priority, int) or isinstance(priority, bool) or not 0 <= priority <= MAX_PRIORITY
     ):
         raise InvalidInput(f"must be an integer from 0 to {MAX_PRIORITY}", field="priority")
     category = _optional_text(body, "category") or ""
-    return Declaration(
-        domains.pop(),
-        tuple(d.volume for d in declared),
+    return DeclarationRequest(
+        parsed.domain,
+        parsed.volumes,
         tuple(filled),
         _optional_text(body, "details"),
         _optional_text(body, "contact"),

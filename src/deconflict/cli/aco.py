@@ -5,8 +5,9 @@ one standing zone) with one volume per period; its id is made from the ACM
 type and name (``ACM:ROZ/NAME:ROZ ALPHA`` → ``aco-roz-roz-alpha``), its
 category is the ACM type, its remarks are kept as details (owner only). Sets
 that were not understood, measures that were skipped and assumptions made
-(``nnnAGL`` read as MSL) are listed under ``not_used``. Exit 1 when any
-declaration met a conflict.
+(``nnnAGL`` read as MSL) are listed under ``not_used``. Each is declared after
+reading what it overlaps (proof of read, said on stderr). Exit 1 when any
+declaration met a conflict; 2 when the file holds no measure to declare.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from typing import Annotated, Any
 
 import typer
 
-from ..domain.activity import ActivityDomain
 from ..domain.errors import DomainError
 from ..domain.operation import DeclarationKind
-from ..formats.aco import parse_aco, to_declared
+from ..formats.aco import parse_aco, to_declaration
+from ..geoid import LazyEGM96
 from ..service.parties import party_id_for
 from .context import DataDirOption, DbOption, open_service
-from .declare import category_of, declare, read_key, read_text, slug
+from .declare import read_key, read_text, slug, submit_declaration
 from .output import EXIT_FOUND, EXIT_OK, fail, print_json
 
 aco_app = typer.Typer(help="Airspace Control Orders (USMTF ACO): import.", no_args_is_help=True)
@@ -46,24 +47,16 @@ def import_command(
     try:
         party = party_id_for(as_party)
         result = parse_aco(read_text(file))
+        geoid = LazyEGM96()
+        declarations = [
+            (slug("aco", m.acm_type, m.name), to_declaration(m, geoid)) for m in result.declarable()
+        ]
         private = read_key(key)
         kind = DeclarationKind.ZONE if zone else DeclarationKind.OPERATION
         with open_service(data_dir, db) as service:
-            for measure in result.measures:
-                op_id = slug("aco", measure.acm_type, measure.name)
-                remarks = [f"USE: {measure.use}"] if measure.use else []
+            for op_id, declaration in declarations:
                 declared.append(
-                    declare(
-                        service,
-                        party,
-                        op_id,
-                        ActivityDomain.AIR,
-                        to_declared(measure, party, op_id),
-                        kind=kind,
-                        category=category_of(measure.acm_type),
-                        details="\n".join([*remarks, *measure.remarks]),
-                        private=private,
-                    )
+                    submit_declaration(service, party, op_id, declaration, kind=kind, private=private)
                 )
     except DomainError as error:
         fail(error)

@@ -1,32 +1,34 @@
-"""Declaring what a message format was read into, through the one write path.
+"""Declaring what a file was read into, through the one ``declare`` use case.
 
-The NAVAREA and ACO importers turn each warning or airspace control measure
-into GeoJSON Features (the formats' ``to_declared``), read them back into
-volumes exactly as the API would, and submit them with
-:func:`~deconflict.service.operations.submit_operation`; with ``--key`` the
-request is signed by the party, so the ledger holds its signature.
+``submit``, ``aco import`` and ``navarea import`` read their files into domain
+declarations and hand each to :func:`submit_declaration`. Like the operating
+picture, it first asks what the declaration overlaps (the function behind
+``POST /v1/operations/overlaps``), says so on stderr, and declares those versions
+as seen: the same limits and the same proof of read as the API. With ``--key``
+the request (the volumes and what was seen) is signed by the party, so the
+ledger holds its signature.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import typer
+
 from ..bootstrap import Deconflict
-from ..domain.activity import ActivityDomain
 from ..domain.canonical import canonical_json
+from ..domain.declaration import Declaration
 from ..domain.errors import InvalidInput
 from ..domain.operation import DeclarationKind
 from ..domain.signing import public_key_of, sign
-from ..formats.geojson import parse_feature
-from ..geoid import LazyEGM96
-from ..service.commands import Signature, SubmitOperation
-from ..service.operations import submit_operation
+from ..formats.geojson import feature_collection, volume_feature
+from ..service.commands import Declare, Signature
+from ..service.operations import declare, overlaps_for
 
 MAX_ID = 64
-MAX_CATEGORY = 40
 
 
 def read_text(path: Path) -> str:
@@ -53,53 +55,52 @@ def slug(*parts: str, limit: int = MAX_ID) -> str:
     return text[:limit].rstrip("-") or "unnamed"
 
 
-def category_of(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:MAX_CATEGORY]
-
-
 def signed(request: Mapping[str, Any], private: str | None) -> Signature | None:
     if private is None:
         return None
     return Signature(request, sign(private, canonical_json(request)), public_key_of(private))
 
 
-def declare(
+def _say_seen(operation_id: str, seen: Mapping[str, int]) -> None:
+    count = len(seen)
+    what = (
+        "1 overlapping operation/zone at its current version"
+        if count == 1
+        else f"{count} overlapping operations/zones at their current versions"
+    )
+    typer.echo(f"seen: {what} ({operation_id})", err=True)
+
+
+def submit_declaration(
     service: Deconflict,
     party: str,
     operation_id: str,
-    domain: ActivityDomain,
-    features: Sequence[Mapping[str, Any]],
+    declaration: Declaration,
     *,
     kind: DeclarationKind,
-    category: str,
-    details: str,
     private: str | None,
 ) -> dict[str, Any]:
-    """Submit one operation (or zone) made of ``features``; a summary for the command's output."""
-    geoid = LazyEGM96()
-    volumes = tuple(parse_feature(feature, i, geoid).volume for i, feature in enumerate(features))
-    request = {"type": "FeatureCollection", "features": [dict(f) for f in features]}
-    outcome = submit_operation(
+    """Read the overlaps, declare them seen, declare; a summary for the command's output."""
+    seen = overlaps_for(service.uow(write=False), service.rules, party, declaration.volumes, operation_id)
+    _say_seen(operation_id, seen)
+    features = [
+        volume_feature(v, party=party, operation=operation_id, domain=declaration.domain)
+        for v in declaration.volumes
+    ]
+    request = {**feature_collection(features), "kind": kind.value, "seen": seen}
+    outcome = declare(
         service.uow(),
         service.clock,
         service.rules,
-        SubmitOperation(
-            party=party,
-            domain=domain,
-            volumes=volumes,
-            kind=kind,
-            category=category,
-            details=details,
-            operation_id=operation_id,
-            signature=signed(request, private),
-        ),
+        Declare(party, declaration, kind, seen, operation_id, signed(request, private)),
     )
     return {
         "operation": operation_id,
         "kind": kind.value,
-        "domain": domain.value,
+        "domain": declaration.domain.value,
         "version": outcome.stored.operation.version,
         "late_notice": outcome.stored.late_notice,
         "lead_time_s": round(outcome.stored.lead_time_s, 1),
+        "seen": seen,
         "conflicts": [c.id for c in outcome.conflicts],
     }

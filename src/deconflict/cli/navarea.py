@@ -5,8 +5,9 @@ operation whose id is made from the warning's reference (``NAVAREA III 123/26``
 → ``navarea-iii-123-26``), so importing one warning twice is refused. The
 warning's text is kept as the operation's details (owner only). Warnings it
 cancels (``CANCEL NAVAREA III 120/26``) are cancelled when the party imported
-them; any it cannot cancel are listed under ``not_used``. Exit 1 when the
-operation met a conflict.
+them; any it cannot cancel are listed under ``not_used``. The operation is
+declared after reading what it overlaps (proof of read, said on stderr). Exit 1
+when the operation met a conflict.
 
 ``export OPERATION_ID`` writes a sea operation as NAVAREA text, one warning per
 volume. Heading and numbering come from the imported warning when there was
@@ -28,12 +29,13 @@ from ..domain.activity import ActivityDomain
 from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit
 from ..domain.errors import DomainError, InvalidInput, NotFound
 from ..domain.operation import DeclarationKind, OperationAction
-from ..formats.navarea import NavWarning, WarningRef, format_navarea, parse_navarea, to_declared
+from ..formats.navarea import NavWarning, WarningRef, format_navarea, parse_navarea, to_declaration
+from ..geoid import LazyEGM96
 from ..service.commands import ChangeOperationState
 from ..service.operations import change_operation_state
 from ..service.parties import party_id_for
 from .context import DataDirOption, DbOption, open_service
-from .declare import category_of, declare, read_key, read_text, signed, slug
+from .declare import read_key, read_text, signed, slug, submit_declaration
 from .output import EXIT_FOUND, EXIT_OK, fail, print_json
 
 navarea_app = typer.Typer(
@@ -90,17 +92,14 @@ def import_command(
         private = read_key(key)
         with open_service(data_dir, db) as service:
             if not warning.cancels_only:
-                op_id = operation_id_for(warning.ref)
+                declaration = to_declaration(warning, LazyEGM96(), text=text)
                 operations.append(
-                    declare(
+                    submit_declaration(
                         service,
                         party,
-                        op_id,
-                        ActivityDomain.SEA,
-                        [to_declared(warning, party, op_id)],
+                        operation_id_for(warning.ref),
+                        declaration,
                         kind=DeclarationKind.OPERATION,
-                        category=category_of(warning.subject) or "navigational_warning",
-                        details=text.strip(),
                         private=private,
                     )
                 )

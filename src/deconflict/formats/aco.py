@@ -60,10 +60,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
 
 from ..domain.activity import ActivityDomain
-from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit
+from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit, Geoid
+from ..domain.declaration import Declaration, band_over
 from ..domain.errors import InvalidInput
 from ..domain.footprint import (
     CircleSpec,
@@ -78,8 +78,8 @@ from ..domain.footprint import (
 )
 from ..domain.timewindow import TimeWindow
 from ..domain.units import METRES_PER_NAUTICAL_MILE
-from .geojson import footprint_geometry
-from .text_messages import at_line, clockwise_polygon, fail_at
+from ..domain.volume import Volume4D
+from .text_messages import at_line, category_of, clockwise_polygon, fail_at
 
 __all__ = [
     "AcoParseResult",
@@ -90,7 +90,7 @@ __all__ = [
     "format_aco",
     "format_position",
     "parse_aco",
-    "to_declared",
+    "to_declaration",
 ]
 
 LonLat = tuple[float, float]
@@ -181,6 +181,19 @@ class AcoParseResult:
         lines += [f"line {s.line}: ACM {s.name} skipped: {s.reason}" for s in self.skipped]
         lines += [f"line {line}: assumed {text}" for line, text in self.assumptions]
         return lines
+
+    def declarable(self) -> tuple[AirspaceControlMeasure, ...]:
+        """The measures to declare; InvalidInput when there is none (an empty or header-only
+        message, or one whose every measure was skipped)."""
+        if not self.measures:
+            skipped = "; ".join(f"ACM {s.name}: {s.reason}" for s in self.skipped)
+            raise InvalidInput(
+                f"no airspace control measure to declare ({skipped})"
+                if skipped
+                else "no airspace control measure (ACMID set) in the message",
+                field="file",
+            )
+        return self.measures
 
 
 # reading
@@ -719,31 +732,17 @@ def format_aco(measures: Sequence[AirspaceControlMeasure]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def to_declared(measure: AirspaceControlMeasure, party: str, operation: str) -> list[dict[str, Any]]:
-    """GeoJSON Features for :func:`deconflict.formats.geojson.parse_feature`, one per period (domain ``air``)."""
-    geometry, extra = footprint_geometry(measure.footprint)
-    spec = measure.altitude
-    altitude: dict[str, Any] = {"alt_lower": spec.lower, "alt_upper": spec.upper, "alt_ref": spec.ref.value}
-    if spec.ref is not AltitudeRef.FL:
-        altitude["alt_units"] = spec.units.value
-    return [
-        {
-            "type": "Feature",
-            "geometry": geometry,
-            "properties": {
-                "party": party,
-                "operation": operation,
-                "domain": ActivityDomain.AIR.value,
-                **altitude,
-                "time_start": _utc_text(period.start),
-                "time_end": _utc_text(period.end),
-                **extra,
-                "source": f"ACM {measure.acm_type} {measure.name}",
-            },
-        }
+def to_declaration(measure: AirspaceControlMeasure, geoid: Geoid | None) -> Declaration:
+    """The measure as an air declaration: one volume per period; its ACM type is the category,
+    its use and remarks the details."""
+    volumes = tuple(
+        Volume4D(measure.footprint, band_over(measure.altitude, measure.footprint, geoid), period)
         for period in measure.periods
-    ]
+    )
+    remarks = [f"USE: {measure.use}"] if measure.use else []
+    return Declaration(
+        ActivityDomain.AIR,
+        volumes,
+        category=category_of(measure.acm_type),
+        details="\n".join([*remarks, *measure.remarks]),
+    )

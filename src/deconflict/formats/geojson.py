@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..domain.activity import ActivityDomain
-from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit, Geoid, band_in_w84
+from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit, Geoid
+from ..domain.declaration import Declaration, band_over
 from ..domain.errors import DomainError, InvalidInput
 from ..domain.footprint import (
     CircleSpec,
@@ -51,6 +52,7 @@ _E = TypeVar("_E", ActivityDomain, AltitudeRef, AltitudeUnit)
 
 __all__ = [
     "DeclaredVolume",
+    "declaration_of",
     "feature_collection",
     "footprint_geometry",
     "load_file",
@@ -218,9 +220,8 @@ def parse_feature(feature: object, index: int, geoid: Geoid | None) -> DeclaredV
     if ref is AltitudeRef.FL and "alt_units" in raw_props:
         raise InvalidInput("flight levels take no alt_units", field=props.field("alt_units"))
     spec = AltitudeSpec(props.number("alt_lower") or 0.0, props.number("alt_upper") or 0.0, ref, units)
-    ring = footprint.polygon.exterior.coords
     try:
-        band = band_in_w84(spec, [c[0] for c in ring], [c[1] for c in ring], geoid)
+        band = band_over(spec, footprint, geoid)
     except InvalidInput as error:
         error.field = props.field(error.field or "alt_ref")
         raise
@@ -237,6 +238,23 @@ def parse_feature_collection(data: object, geoid: Geoid | None) -> list[Declared
     if not isinstance(features, list):
         raise InvalidInput("must be a list of Features", field="features")
     return [parse_feature(feature, i, geoid) for i, feature in enumerate(features)]
+
+
+def declaration_of(
+    declared: Sequence[DeclaredVolume],
+    *,
+    category: str = "",
+    details: str = "",
+    contact: str = "",
+    priority: int = 0,
+) -> Declaration:
+    """The features of one operation as a declaration: they must share one domain."""
+    domains = {d.domain for d in declared}
+    if len(domains) > 1:
+        raise InvalidInput("all volumes of one declaration share one domain", field="features")
+    if not domains:
+        raise InvalidInput("at least one volume is needed", field="features")
+    return Declaration(domains.pop(), tuple(d.volume for d in declared), category, details, contact, priority)
 
 
 def load_file(path: Path, geoid: Geoid | None) -> list[DeclaredVolume]:

@@ -59,16 +59,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
-from typing import Any
 
 from ..domain.activity import ActivityDomain
-from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit
+from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit, Geoid
+from ..domain.declaration import Declaration, band_over
 from ..domain.errors import InvalidInput
 from ..domain.footprint import CircleSpec, Footprint, PolygonSpec, circle_footprint
 from ..domain.timewindow import TimeWindow
 from ..domain.units import METRES_PER_FOOT, METRES_PER_NAUTICAL_MILE
-from .geojson import footprint_geometry
-from .text_messages import at_line, clockwise_polygon, fail_at
+from ..domain.volume import Volume4D
+from .text_messages import at_line, category_of, clockwise_polygon, fail_at
 
 __all__ = [
     "DEFAULT_CEILING_FT",
@@ -77,7 +77,7 @@ __all__ = [
     "format_navarea",
     "format_position",
     "parse_navarea",
-    "to_declared",
+    "to_declaration",
 ]
 
 # A warning that states no height is declared from the surface (0 ft MSL) to this
@@ -690,14 +690,15 @@ def format_navarea(warning: NavWarning) -> str:
     return "\n".join(out) + "\n"
 
 
-def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def to_declared(
-    warning: NavWarning, party: str, operation: str, *, ceiling_ft: float = DEFAULT_CEILING_FT
-) -> dict[str, Any]:
-    """A GeoJSON Feature for :func:`deconflict.formats.geojson.parse_feature` (domain ``sea``).
+def to_declaration(
+    warning: NavWarning,
+    geoid: Geoid | None,
+    *,
+    text: str | None = None,
+    ceiling_ft: float = DEFAULT_CEILING_FT,
+) -> Declaration:
+    """The warning as a sea declaration of one volume; its subject is the category, its
+    ``text`` as received (or as :func:`format_navarea` writes it) the details.
 
     The band is the stated one, or the surface (0 ft MSL) to ``ceiling_ft`` when the
     warning states none. The window ends at ``CANCEL THIS MSG`` when that comes first.
@@ -714,22 +715,11 @@ def to_declared(
     spec = warning.altitude
     if spec is None:
         spec = AltitudeSpec(0.0, ceiling_ft, AltitudeRef.MSL, AltitudeUnit.FT)
-    geometry, extra = footprint_geometry(warning.footprint)
-    altitude: dict[str, Any] = {"alt_lower": spec.lower, "alt_upper": spec.upper, "alt_ref": spec.ref.value}
-    if spec.ref is not AltitudeRef.FL:
-        altitude["alt_units"] = spec.units.value
-    return {
-        "type": "Feature",
-        "geometry": geometry,
-        "properties": {
-            "party": party,
-            "operation": operation,
-            "domain": ActivityDomain.SEA.value,
-            **altitude,
-            "time_start": _utc_text(warning.window.start),
-            "time_end": _utc_text(end),
-            **extra,
-            "source": str(warning.ref),
-            "subject": warning.subject,
-        },
-    }
+    band = band_over(spec, warning.footprint, geoid)
+    volume = Volume4D(warning.footprint, band, TimeWindow(warning.window.start, end))
+    return Declaration(
+        ActivityDomain.SEA,
+        (volume,),
+        category=category_of(warning.subject) or "navigational_warning",
+        details=(text or format_navarea(warning)).strip(),
+    )

@@ -3,6 +3,7 @@ line, and polygons written clockwise as both formats expect."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -10,6 +11,13 @@ from ..domain.errors import InvalidInput
 from ..domain.footprint import Footprint, polygon_footprint
 
 LonLat = tuple[float, float]
+
+MAX_CATEGORY = 40
+
+
+def category_of(text: str) -> str:
+    """A declaration's category from a message's words: ``NAVAL EXERCISES`` → ``naval_exercises``."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:MAX_CATEGORY]
 
 
 def fail_at(message: str, line: int) -> InvalidInput:

@@ -9,9 +9,11 @@ complete. Boxes that cross the antimeridian are split at it.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import h3
+import shapely
 from shapely.geometry import Polygon
 
 from ..domain.conflict import padded_bounds
@@ -20,6 +22,10 @@ from ..domain.conflict import padded_bounds
 # resolution 4 (~1,770 km²), so that a large zone takes hundreds of locks, not thousands.
 INDEX_RESOLUTION = 5
 LOCK_RESOLUTION = 4
+# A query box covering more index cells than this (about 5 million km²) is read without the
+# index: the IN list would cost more than it saves.
+MAX_QUERY_CELLS = 20_000
+_EARTH_RADIUS_KM = 6371.0088
 
 
 def _boxes(minx: float, miny: float, maxx: float, maxy: float) -> list[tuple[float, float, float, float]]:
@@ -55,6 +61,21 @@ def _covering_of_box(bounds: tuple[float, float, float, float], resolution: int)
     for box in _boxes(*bounds):
         cells |= _cover_box(*box, resolution)
     return tuple(sorted(cells))
+
+
+def box_covering(
+    minx: float, miny: float, maxx: float, maxy: float, max_cells: int = MAX_QUERY_CELLS
+) -> list[int] | None:
+    """Index cells covering a lon/lat box; None when it would take over ``max_cells`` of them
+    (estimated from the box's area before any is computed) or the box is not finite."""
+    lats = sorted((max(-90.0, min(90.0, miny)), max(-90.0, min(90.0, maxy))))
+    span = math.radians(min(abs(maxx - minx), 360.0))
+    rise = math.sin(math.radians(lats[1])) - math.sin(math.radians(lats[0]))
+    area_km2 = _EARTH_RADIUS_KM**2 * span * rise
+    cell_km2 = h3.average_hexagon_area(INDEX_RESOLUTION, "km^2")
+    if not math.isfinite(area_km2) or area_km2 / cell_km2 > max_cells:
+        return None
+    return covering(shapely.box(minx, miny, maxx, maxy))
 
 
 def lock_keys(cells: list[int]) -> list[int]:

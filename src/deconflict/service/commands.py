@@ -9,6 +9,7 @@ from typing import Any
 from ..domain.access import Role
 from ..domain.activity import ActivityDomain
 from ..domain.conflict_state import ConflictAction
+from ..domain.declaration import Declaration
 from ..domain.operation import DeclarationKind, OperationAction
 from ..domain.volume import Volume4D
 
@@ -42,10 +43,27 @@ class SubmitOperation:
     contact: str = ""
     operation_id: str | None = None
     # Proof of read: versions of the other parties' overlapping objects the submitter has
-    # seen. None skips the check (trusted internal callers such as the demo loader).
+    # seen. None skips the check: only tests and benches that build a scene call
+    # submit_operation directly; every entry point goes through Declare, which requires it.
     seen_versions: Mapping[str, int] | None = None
     signature: Signature | None = None
     features: tuple[Mapping[str, Any], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Declare:
+    """What every entry point (API, CLI, importers, demo) asks for: declare this, having seen that.
+
+    ``seen`` is the proof of read: the versions of every other party's operation and zone
+    the declaration overlaps, as ``overlaps_for`` gave them.
+    """
+
+    party: str
+    declaration: Declaration
+    kind: DeclarationKind
+    seen: Mapping[str, int]
+    operation_id: str | None = None
+    signature: Signature | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from ..domain.access import Access, Thing, Viewer, enforce, relation
 from ..domain.conflict import Conflict, Separation, conflicts_against
 from ..domain.conflict_state import ConflictState
+from ..domain.declaration import Limits, check_limits
 from ..domain.errors import (
     InvalidInput,
     InvalidTransition,
@@ -30,7 +31,7 @@ from ..domain.restricted_frequency import check_declaration
 from ..domain.timewindow import TimeWindow
 from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
 from ..index.cells import covering, lock_keys
-from .commands import AmendOperation, ChangeOperationState, Signature, SubmitOperation
+from .commands import AmendOperation, ChangeOperationState, Declare, Signature, SubmitOperation
 from .leases import grant_lease
 from .ports import Clock, ConflictRecord, StoredOperation, UnitOfWork
 from .records import conflict_payload, iso, operation_payload
@@ -40,6 +41,7 @@ __all__ = [
     "OperationOutcome",
     "amend_operation",
     "change_operation_state",
+    "declare",
     "overlaps_for",
     "submit_operation",
 ]
@@ -59,6 +61,7 @@ class Rules:
     margin: Separation = field(default_factory=Separation)
     notice: NoticePolicy = field(default_factory=NoticePolicy)
     lease: timedelta = DEFAULT_LEASE  # an emission's lease (domain/lease.py)
+    limits: Limits = field(default_factory=Limits)  # area, vertex and volume caps per declaration
 
 
 def _tag(op_id: str, party: str, volumes: Sequence[Volume4D]) -> list[TaggedVolume]:
@@ -141,6 +144,7 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
     """Declare an operation (or zone); conflicts with other parties are recorded with it."""
     if not cmd.volumes:
         raise InvalidInput("an operation needs at least one volume", field="features")
+    check_limits(cmd.volumes, rules.limits)
     role, category = check_declaration(cmd.domain, cmd.kind, cmd.category, cmd.volumes)
     with uow:
         if uow.parties.get(cmd.party) is None:
@@ -195,6 +199,33 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
     return OperationOutcome(stored, tuple(records), tuple(entries))
 
 
+def declare(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: Declare) -> OperationOutcome:
+    """The one way in for a new operation or zone, whichever door it comes through.
+
+    Held to the theatre's limits, and to proof of read: ``cmd.seen`` must hold the current
+    version of every other party's object it overlaps (read them with :func:`overlaps_for`).
+    """
+    d = cmd.declaration
+    return submit_operation(
+        uow,
+        clock,
+        rules,
+        SubmitOperation(
+            party=cmd.party,
+            domain=d.domain,
+            volumes=d.volumes,
+            kind=cmd.kind,
+            category=d.category,
+            priority=d.priority,
+            details=d.details,
+            contact=d.contact,
+            operation_id=cmd.operation_id,
+            seen_versions=cmd.seen,
+            signature=cmd.signature,
+        ),
+    )
+
+
 def _owned(uow: UnitOfWork, party: str, operation_id: str) -> StoredOperation:
     """The operation, its row held: two changes to one operation (or a change and the lease
     sweep) queue, and the second sees the first's version and state."""
@@ -215,6 +246,7 @@ def _settle_conflicts(uow: UnitOfWork, clock: Clock, operation_id: str, note: st
 
 def amend_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: AmendOperation) -> OperationOutcome:
     """A new version of an operation; the amend must name the version it replaces."""
+    check_limits(cmd.volumes, rules.limits)
     with uow:
         stored = _owned(uow, cmd.party, cmd.operation_id)
         current = stored.operation
@@ -293,6 +325,7 @@ def overlaps_for(
     uow: UnitOfWork, rules: Rules, party: str, volumes: Sequence[Volume4D], operation_id: str = ""
 ) -> dict[str, int]:
     """What a submission would overlap now, with versions: read this, then submit (proof of read)."""
+    check_limits(volumes, rules.limits)
     with uow:
         cells = _cells(volumes, rules.margin)
         existing = [

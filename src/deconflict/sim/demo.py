@@ -24,7 +24,8 @@ Volumes with a frequency band meet only other spectrum volumes.
 This is coordination for safety only: nothing here plans, selects or
 evaluates a target.
 
-Every change goes through the ordinary use cases (the one write path), so the
+Every change goes through the ordinary use cases (the one write path; each
+declaration reads its overlaps first and declares them seen, as a party would), so the
 ledger records the demo like any other traffic.
 """
 
@@ -37,7 +38,8 @@ from datetime import datetime, timedelta
 from ..bootstrap import Deconflict
 from ..domain.access import Role
 from ..domain.activity import ActivityDomain
-from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit, band_in_w84
+from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit
+from ..domain.declaration import Declaration, band_over
 from ..domain.footprint import (
     Footprint,
     circle_footprint,
@@ -52,8 +54,8 @@ from ..domain.timewindow import TimeWindow
 from ..domain.units import nautical_miles_to_metres
 from ..domain.volume import Volume4D
 from ..geoid import egm96
-from ..service.commands import AddParty, ChangeOperationState, SubmitOperation
-from ..service.operations import change_operation_state, submit_operation
+from ..service.commands import AddParty, ChangeOperationState, Declare
+from ..service.operations import change_operation_state, declare, overlaps_for
 from ..service.parties import add_party, issue_token, party_id_for
 
 __all__ = ["BLUE", "OBSERVER", "RED", "DemoSummary", "load_demo"]
@@ -101,9 +103,9 @@ def _volume(
     frequencies: FrequencyBand | None = None,
     eirp_dbm: float | None = None,
 ) -> Volume4D:
-    ring = footprint.polygon.exterior.coords
-    band = band_in_w84(spec, [c[0] for c in ring], [c[1] for c in ring], egm96())
-    return Volume4D(footprint, band, TimeWindow(start, end), frequencies, eirp_dbm)
+    return Volume4D(
+        footprint, band_over(spec, footprint, egm96()), TimeWindow(start, end), frequencies, eirp_dbm
+    )
 
 
 @dataclass(frozen=True)
@@ -353,21 +355,13 @@ def load_demo(service: Deconflict, now: datetime) -> DemoSummary:
     conflicts: list[str] = []
     for plan in _plans(now):
         party = party_id_for(plan.party)
-        outcome = submit_operation(
-            service.uow(),
-            service.clock,
-            service.rules,
-            SubmitOperation(
-                party=party,
-                domain=plan.domain,
-                volumes=(plan.volume,),
-                kind=plan.kind,
-                category=plan.category,
-                priority=plan.priority,
-                details=plan.details,
-                contact=_CONTACTS[plan.party],
-                seen_versions=None,  # trusted loader: no proof of read
-            ),
+        declaration = Declaration(
+            plan.domain, (plan.volume,), plan.category, plan.details, _CONTACTS[plan.party], plan.priority
+        )
+        # As any party would: read what it overlaps, then declare those versions seen.
+        seen = overlaps_for(service.uow(write=False), service.rules, party, declaration.volumes)
+        outcome = declare(
+            service.uow(), service.clock, service.rules, Declare(party, declaration, plan.kind, seen)
         )
         op_id = outcome.stored.operation.id
         (zones if plan.kind is DeclarationKind.ZONE else operations).append(op_id)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from shapely.geometry import box
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 
 from ..domain.access import Role
@@ -16,8 +18,8 @@ from ..domain.conflict_state import ConflictState
 from ..domain.operation import DeclarationKind, Operation, OperationState
 from ..domain.signing import key_id
 from ..domain.timewindow import TimeWindow
-from ..domain.volume import TaggedVolume, VolumeRef
-from ..index.cells import covering
+from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
+from ..index.cells import box_covering, covering
 from ..service.ports import ConflictRecord, PartyRecord, StoredOperation
 from . import tables as t
 from . import tables_requests as tr
@@ -45,6 +47,8 @@ _LIVE_NEAR = (
     .join(t.operations, t.operations.c.id == t.volumes.c.operation_id)
     .where(t.operations.c.party_id != bindparam("party"))
 )
+
+_NOT_INDEXED = [state.value for state in OperationState if not state.live]
 
 
 class SqlPartyRepository:
@@ -202,35 +206,49 @@ class SqlOperationRepository:
         if not state.live:
             self._drop_from_index(operation_id)
 
-    def _stored(self, row: Any) -> StoredOperation:
-        vol_rows = self.conn.execute(
+    def _volumes_of(self, rows: Sequence[Any]) -> dict[str, list[Volume4D]]:
+        """The current version's volumes of every operation in ``rows``, in one query."""
+        if not rows:
+            return {}
+        current = and_(
+            t.operations.c.id == t.volumes.c.operation_id, t.operations.c.version == t.volumes.c.version
+        )
+        found: dict[str, list[Volume4D]] = {row.id: [] for row in rows}
+        for v in self.conn.execute(
             select(t.volumes)
-            .where(and_(t.volumes.c.operation_id == row.id, t.volumes.c.version == row.version))
-            .order_by(t.volumes.c.idx)
-        ).mappings()
-        op = Operation(
-            id=row.id,
-            party=row.party_id,
-            domain=ActivityDomain(row.domain),
-            volumes=tuple(volume_from_row(v) for v in vol_rows),
-            version=row.version,
-            state=OperationState(row.state),
-            kind=DeclarationKind(row.kind),
-            priority=row.priority,
-            details=row.details,
-            contact=row.contact,
-            notice_at=utc(row.notice_at),
-            category=row.category,
-        )
-        lease = row.lease_expires_at
-        return StoredOperation(
-            op,
-            row.lead_time_s,
-            row.late_notice,
-            utc(row.created_at),
-            utc(row.updated_at),
-            None if lease is None else utc(lease),
-        )
+            .join(t.operations, current)
+            .where(t.volumes.c.operation_id.in_(list(found)))
+            .order_by(t.volumes.c.operation_id, t.volumes.c.idx)
+        ).mappings():
+            found[v["operation_id"]].append(volume_from_row(v))
+        return found
+
+    def _stored(self, rows: Sequence[Any]) -> list[StoredOperation]:
+        volumes = self._volumes_of(rows)
+        return [
+            StoredOperation(
+                Operation(
+                    id=row.id,
+                    party=row.party_id,
+                    domain=ActivityDomain(row.domain),
+                    volumes=tuple(volumes[row.id]),
+                    version=row.version,
+                    state=OperationState(row.state),
+                    kind=DeclarationKind(row.kind),
+                    priority=row.priority,
+                    details=row.details,
+                    contact=row.contact,
+                    notice_at=utc(row.notice_at),
+                    category=row.category,
+                ),
+                row.lead_time_s,
+                row.late_notice,
+                utc(row.created_at),
+                utc(row.updated_at),
+                None if row.lease_expires_at is None else utc(row.lease_expires_at),
+            )
+            for row in rows
+        ]
 
     def lock(self, operation_id: str) -> None:
         """Hold the operation's row until the transaction ends (PostgreSQL; SQLite has one writer)."""
@@ -240,7 +258,7 @@ class SqlOperationRepository:
 
     def get(self, operation_id: str) -> StoredOperation | None:
         row = self.conn.execute(select(t.operations).where(t.operations.c.id == operation_id)).first()
-        return None if row is None else self._stored(row)
+        return None if row is None else self._stored([row])[0]
 
     def live_volumes_near(
         self, cells: Sequence[int], window: TimeWindow, exclude_party: str
@@ -268,6 +286,10 @@ class SqlOperationRepository:
         return {r.id: r.version for r in rows}
 
     def list(self, **filters: Any) -> list[StoredOperation]:
+        """Operations by owner, kind, domain, state, time and ``bbox`` (minlon, minlat, maxlon,
+        maxlat), in start order, at most ``limit``. The box is applied before the limit: live
+        operations are narrowed in SQL to those sharing an index cell with it, then every
+        candidate's footprints are tested exactly, page by page, until ``limit`` are found."""
         query = select(t.operations)
         if filters.get("party"):
             query = query.where(t.operations.c.party_id == filters["party"])
@@ -282,10 +304,32 @@ class SqlOperationRepository:
         if filters.get("end"):
             query = query.where(t.operations.c.time_start < filters["end"])
         limit = int(filters.get("limit") or 1000)
-        rows = self.conn.execute(
-            query.order_by(t.operations.c.time_start, t.operations.c.id).limit(limit)
-        ).all()
-        return [self._stored(r) for r in rows]
+        query = query.order_by(t.operations.c.time_start, t.operations.c.id)
+        bbox = filters.get("bbox")
+        if bbox is None:
+            return self._stored(self.conn.execute(query.limit(limit)).all())
+        cells = box_covering(*bbox)
+        if cells is not None:
+            hits = (
+                select(t.volumes.c.operation_id)
+                .join(t.volume_cells, t.volume_cells.c.volume_id == t.volumes.c.id)
+                .where(t.volume_cells.c.cell.in_(cells))
+            )
+            # Ended, cancelled and suspended operations have left the index: tested exactly.
+            query = query.where(or_(t.operations.c.id.in_(hits), t.operations.c.state.in_(_NOT_INDEXED)))
+        area = box(*bbox)
+        found: list[StoredOperation] = []
+        page = max(limit, 100)
+        for offset in itertools.count(0, page):
+            rows = self.conn.execute(query.offset(offset).limit(page)).all()
+            found += [
+                s
+                for s in self._stored(rows)
+                if any(v.footprint.polygon.intersects(area) for v in s.operation.volumes)
+            ]
+            if len(found) >= limit or len(rows) < page:
+                break
+        return found[:limit]
 
 
 class SqlConflictRepository:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...bootstrap import hotline_policy
 from ...domain.access import Access, Relation, Thing, enforce, require_writer
+from ...domain.declaration import check_limits
 from ...domain.errors import InvalidInput
 from ...domain.message import (
     MAX_OFFICER,
@@ -34,7 +35,7 @@ from ...service.hotline import get_message, list_messages, mark_message, roster_
 from ...service.hotline_commands import MarkMessage, SendMessage, SetRoster
 from ...service.hotline_ports import Box
 from ..auth import Actor, ActorDep, ServiceDep
-from ..declarations import Limits, read_declaration
+from ..declarations import read_declaration
 from ..errors import ERROR_RESPONSES
 from ..message_views import MessageView, RosterView, message_view, roster_view
 
@@ -102,10 +103,8 @@ def _area(request: Request, actor: Actor, body: SendBody) -> MessageArea | None:
             "features": [body.area],
         }
     )
-    settings = request.app.state.service.settings
-    declared = read_declaration(
-        area, actor.party, body.id or "message", Limits(settings.max_area_km2, settings.max_vertices)
-    )
+    declared = read_declaration(area, actor.party, body.id or "message")
+    check_limits(declared.volumes, request.app.state.service.rules.limits)
     return MessageArea(declared.domain, declared.volumes)
 
 

@@ -7,22 +7,21 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
-from shapely.geometry import box
 
 from ...domain.access import require_writer
 from ...domain.activity import ActivityDomain
 from ...domain.errors import InvalidInput, NotFound
 from ...domain.operation import DeclarationKind, OperationAction, OperationState
-from ...service.commands import AmendOperation, ChangeOperationState, SubmitOperation
+from ...service.commands import AmendOperation, ChangeOperationState, Declare
 from ...service.operations import (
     OperationOutcome,
     amend_operation,
     change_operation_state,
+    declare,
     overlaps_for,
-    submit_operation,
 )
 from ..auth import Actor, ActorDep, ServiceDep
-from ..declarations import Limits, read_declaration
+from ..declarations import read_declaration
 from ..errors import ERROR_RESPONSES
 from ..views import OperationView, OverlapsView, SubmissionView, conflict_view, operation_view
 
@@ -60,11 +59,6 @@ DeclarationBody = Annotated[
 OperationId = Annotated[str, Path(min_length=1, max_length=64, description="Operation or zone id.")]
 
 
-def _limits(request: Request) -> Limits:
-    settings = request.app.state.service.settings
-    return Limits(settings.max_area_km2, settings.max_vertices)
-
-
 def _submission(outcome: OperationOutcome, actor: Actor) -> SubmissionView:
     return SubmissionView(
         operation=operation_view(outcome.stored, actor),
@@ -77,24 +71,12 @@ def _declare(
 ) -> SubmissionView:
     require_writer(actor)
     op_id = str(uuid.uuid4())
-    declaration = read_declaration(body, actor.party, op_id, _limits(request))
-    outcome = submit_operation(
+    read = read_declaration(body, actor.party, op_id)
+    outcome = declare(
         service.uow(),
         service.clock,
         service.rules,
-        SubmitOperation(
-            party=actor.party,
-            domain=declaration.domain,
-            volumes=declaration.volumes,
-            kind=kind,
-            category=declaration.category,
-            priority=declaration.priority or 0,
-            details=declaration.details or "",
-            contact=declaration.contact or "",
-            operation_id=op_id,
-            seen_versions=declaration.seen if declaration.seen is not None else {},
-            signature=actor.signature,
-        ),
+        Declare(actor.party, read.declaration(), kind, read.seen or {}, op_id, actor.signature),
     )
     request.app.state.notifier.notify()
     return _submission(outcome, actor)
@@ -115,7 +97,7 @@ def operation_overlaps(
     request: Request, service: ServiceDep, actor: ActorDep, body: DeclarationBody
 ) -> OverlapsView:
     """What this declaration would overlap now, with versions: read them, then submit with ``seen``."""
-    declaration = read_declaration(body, actor.party, "candidate", _limits(request))
+    declaration = read_declaration(body, actor.party, "candidate")
     raw_id = body.get("operation_id")
     operation_id = raw_id if isinstance(raw_id, str) else ""
     seen = overlaps_for(
@@ -142,7 +124,7 @@ def _listing(
             minx, miny, maxx, maxy = (float(v) for v in bbox.split(","))
         except ValueError:
             raise InvalidInput("bbox is minlon,minlat,maxlon,maxlat", field="bbox") from None
-        area = box(minx, miny, maxx, maxy)
+        area = (minx, miny, maxx, maxy)
     with service.uow(write=False) as uow:
         found = uow.operations.list(
             party=party,
@@ -151,10 +133,9 @@ def _listing(
             state=state.value if state else None,
             start=start,
             end=end,
+            bbox=area,
             limit=limit,
         )
-    if area is not None:
-        found = [s for s in found if any(v.footprint.polygon.intersects(area) for v in s.operation.volumes)]
     return [operation_view(s, actor) for s in found]
 
 
@@ -205,7 +186,7 @@ def amend(
     amends = body.get("amends_version")
     if not isinstance(amends, int) or isinstance(amends, bool):
         raise InvalidInput("name the version you amend (an integer)", field="amends_version")
-    declaration = read_declaration(body, actor.party, operation_id, _limits(request))
+    declaration = read_declaration(body, actor.party, operation_id)
     outcome = amend_operation(
         service.uow(),
         service.clock,
