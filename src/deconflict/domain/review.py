@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from .errors import InvalidInput
 from .ledger import LedgerEntry
@@ -264,41 +264,38 @@ class ConflictRow:
 
 
 @dataclass(frozen=True, slots=True)
-class NoticeReport:
+class _Heading:
+    """What every report states: its period and the last ledger entry it read."""
+
     start: datetime | None
     end: datetime | None
     as_of_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeReport(_Heading):
     rows: tuple[NoticeRow, ...]
     late: tuple[LateNotice, ...]
-    kind: str = ReportKind.NOTICE.value
+    kind: Literal["notice"] = "notice"
 
 
 @dataclass(frozen=True, slots=True)
-class HotlineReport:
-    start: datetime | None
-    end: datetime | None
-    as_of_seq: int
+class HotlineReport(_Heading):
     rows: tuple[HotlineRow, ...]
-    kind: str = ReportKind.HOTLINE.value
+    kind: Literal["hotline"] = "hotline"
 
 
 @dataclass(frozen=True, slots=True)
-class ReciprocityReport:
-    start: datetime | None
-    end: datetime | None
-    as_of_seq: int
+class ReciprocityReport(_Heading):
     share_threshold: float
     rows: tuple[ReciprocityRow, ...]
-    kind: str = ReportKind.RECIPROCITY.value
+    kind: Literal["reciprocity"] = "reciprocity"
 
 
 @dataclass(frozen=True, slots=True)
-class ConflictReport:
-    start: datetime | None
-    end: datetime | None
-    as_of_seq: int
+class ConflictReport(_Heading):
     rows: tuple[ConflictRow, ...]
-    kind: str = ReportKind.CONFLICTS.value
+    kind: Literal["conflicts"] = "conflicts"
 
 
 Report = NoticeReport | HotlineReport | ReciprocityReport | ConflictReport
