@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -50,6 +50,10 @@ def test_a_period_is_half_open_and_needs_aware_times_in_order() -> None:
     with pytest.raises(InvalidInput) as empty:
         Period(T0, T0)
     assert empty.value.field == "end"
+    with pytest.raises(InvalidInput) as overflow:
+        Period(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))))
+    assert overflow.value.field == "start"
+    assert Period(T0.astimezone(timezone(timedelta(hours=2)))).start.tzinfo is UTC  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -90,7 +90,7 @@ _EVENT_TYPES = {
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """``[start, end)`` in service-clock time; None leaves that side open."""
+    """``[start, end)`` in service-clock time (held in UTC); None leaves that side open."""
 
     start: datetime | None = None
     end: datetime | None = None
@@ -98,8 +98,14 @@ class Period:
     def __post_init__(self) -> None:
         for name in ("start", "end"):
             moment = getattr(self, name)
-            if moment is not None and moment.utcoffset() is None:
+            if moment is None:
+                continue
+            if moment.utcoffset() is None:
                 raise InvalidInput("a time needs its UTC offset (e.g. 2026-11-22T10:00:00Z)", field=name)
+            try:
+                object.__setattr__(self, name, moment.astimezone(UTC))
+            except OverflowError:
+                raise InvalidInput("the time is out of range", field=name) from None
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise InvalidInput("end must be after start", field="end")
 

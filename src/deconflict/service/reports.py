@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from ..domain.errors import NotFound
@@ -59,16 +59,11 @@ class ReportQuery:
 
 def review_report(uow: ReportStore, query: ReportQuery, viewer: Viewer) -> Report:
     """The report the viewer may see: figures about pairs it belongs to (observers: all)."""
-    start = query.period.start
     with uow:
         if query.party is not None and uow.parties.get(query.party) is None:
             raise NotFound(f"no party {query.party!r}", field="party")
         head = uow.ledger.head_seq()
-        entries = list(
-            uow.ledger.entries_of(
-                query.kind.event_types, since=None if start is None else start.astimezone(UTC), to_seq=head
-            )
-        )
+        entries = list(uow.ledger.entries_of(query.kind.event_types, since=query.period.start, to_seq=head))
         members = {p.id for p in uow.parties.all() if p.role in PARTY_ROLES_TAKING_MESSAGES}
     report = build_report(query.kind, entries, query.period, head, members=members, share=query.share)
 
