@@ -381,7 +381,7 @@ def _notice(
                     party=p["party"],
                     domain=p["domain"],
                     operation_id=p["operation_id"],
-                    notice_at=e.ts,
+                    notice_at=datetime.fromisoformat(p["notice_at"]),
                     time_start=datetime.fromisoformat(p["time_start"]),
                     lead_time_s=float(p["lead_time_s"]),
                     minimum_s=None if warning is None else float(warning.payload["minimum_s"]),
