@@ -18,7 +18,18 @@ from .auth import TokenCache
 from .background import background_tasks
 from .middleware import LimitsAndMetrics
 from .notifier import Notifier
-from .routes import alerts, conflicts, events, leases, ledger, messages, operations, parties, tracks
+from .routes import (
+    alerts,
+    conflicts,
+    events,
+    leases,
+    ledger,
+    messages,
+    operations,
+    parties,
+    reports,
+    tracks,
+)
 
 
 def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI:
@@ -51,7 +62,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
     app.state.tokens = TokenCache()
     errors.install(app)
     _install_limits_and_metrics(app, settings)
-    for module in (operations, leases, conflicts, ledger, parties, events, messages, tracks, alerts):
+    for module in (operations, leases, conflicts, ledger, parties, events, messages, tracks, alerts, reports):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["service"])

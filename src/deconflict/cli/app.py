@@ -55,6 +55,11 @@ COMMANDS: dict[str, LazyCommand] = {
     "feed": LazyCommand(
         "feed", "feed_app", "Feed live tracks from a receiver (ADS-B SBS-1, AIS NMEA) to the service."
     ),
+    "report": LazyCommand(
+        "report",
+        "report_command",
+        "Figures over a period from the ledger, each citing the entries it rests on.",
+    ),
 }
 
 

@@ -33,4 +33,11 @@ def utc_timestamp(moment: datetime) -> str:
 
 
 def parse_timestamp(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """The inverse of :func:`utc_timestamp`; ValueError for anything but a UTC 'Z' time.
+
+    ``fromisoformat``, not ``strptime``: every ledger read parses one, and strptime
+    costs ten times as much (a locale lookup and a regex per call)."""
+    moment = datetime.fromisoformat(text[:-1]) if text.endswith("Z") else None
+    if moment is None or moment.tzinfo is not None:
+        raise ValueError(f"not a UTC timestamp: {text!r}")
+    return moment.replace(tzinfo=UTC)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -106,5 +106,17 @@ class SqlLedger:
             query = query.where(t.ledger.c.seq <= to_seq)
         if limit is not None:
             query = query.limit(limit)
+        for text in self.conn.execute(query).scalars():
+            yield entry_from_json(json.loads(text))
+
+    def entries_of(
+        self, types: Collection[str], *, since: datetime | None = None, to_seq: int | None = None
+    ) -> Iterator[LedgerEntry]:
+        """Entries of the given types recorded at or after ``since`` (service clock), in order."""
+        query = select(t.ledger.c.entry).where(t.ledger.c.type.in_(sorted(types))).order_by(t.ledger.c.seq)
+        if since is not None:
+            query = query.where(t.ledger.c.ts >= since)
+        if to_seq is not None:
+            query = query.where(t.ledger.c.seq <= to_seq)
         for text in self.conn.execute(query).scalars():
             yield entry_from_json(json.loads(text))

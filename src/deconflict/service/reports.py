@@ -1,0 +1,73 @@
+"""The review reports: read the ledger for a period, compute the figures, show the caller its share.
+
+The figures come from the ledger alone (``domain/review.py``), so each cites the
+entries it rests on and anyone holding an export can recount it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from ..domain.errors import NotFound
+from ..domain.ledger import LedgerEntry
+from ..domain.review import DEFAULT_SHARE, Period, Report, ReportKind, build_report, may_see, only
+from .hotline import PARTY_ROLES_TAKING_MESSAGES
+from .ports import PartyRepository
+
+__all__ = ["EVERYTHING", "ReportQuery", "Viewer", "review_report"]
+
+
+class LedgerReader(Protocol):
+    def head_seq(self) -> int: ...
+    def entries_of(
+        self, types: Collection[str], *, since: datetime | None = None, to_seq: int | None = None
+    ) -> Iterator[LedgerEntry]: ...
+
+
+class ReportStore(Protocol):
+    """What a report reads: the parties and the ledger, in one read-only transaction."""
+
+    @property
+    def parties(self) -> PartyRepository: ...
+    @property
+    def ledger(self) -> LedgerReader: ...
+    def __enter__(self) -> ReportStore: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who asks: a party id and its role (party, observer, admin)."""
+
+    party: str
+    role: str
+
+
+EVERYTHING = Viewer("", "admin")  # the operator on the server's own store (CLI)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportQuery:
+    kind: ReportKind
+    period: Period = field(default_factory=Period)
+    party: str | None = None  # only figures about this party
+    share: float = DEFAULT_SHARE  # reciprocity's flag threshold
+
+
+def review_report(uow: ReportStore, query: ReportQuery, viewer: Viewer) -> Report:
+    """The report the viewer may see: figures about pairs it belongs to (observers: all)."""
+    with uow:
+        if query.party is not None and uow.parties.get(query.party) is None:
+            raise NotFound(f"no party {query.party!r}", field="party")
+        head = uow.ledger.head_seq()
+        entries = list(uow.ledger.entries_of(query.kind.event_types, since=query.period.start, to_seq=head))
+        members = {p.id for p in uow.parties.all() if p.role in PARTY_ROLES_TAKING_MESSAGES}
+    report = build_report(query.kind, entries, query.period, head, members=members, share=query.share)
+
+    def keep(parties: tuple[str, ...]) -> bool:
+        return may_see(viewer.role, viewer.party, parties) and (query.party is None or query.party in parties)
+
+    return only(report, keep)
