@@ -141,6 +141,7 @@ def conflict_json(conflict: PredictedConflict) -> dict[str, Any]:
         "dcpa_m": round(conflict.dcpa_m, 3),
         "t_in_s": round(conflict.t_in_s, 3),
         "t_out_s": round(conflict.t_out_s, 3),
+        "current_loss": bool(conflict.current_loss),
     }
 
 
