@@ -65,6 +65,8 @@ def report(party: str, platform: str, lon: float, track: float, **kw: Any) -> Po
 
 
 def send(svc: Any, party: str, *reports: PositionReport) -> Any:
+    """Ingest as the service would when the reports arrive: the clock at their time or later."""
+    svc.clock.moment = max([svc.clock.moment, *(r.at for r in reports)])
     return ingest(svc.uow(), svc.clock, party, list(enumerate(reports)))
 
 
@@ -139,15 +141,86 @@ def test_it_turns_current_then_clears_after_the_hold_and_the_ledger_verifies(
     assert verify_export(data, KeyRing((svc.key.public_b64,))).ok
 
 
-def test_stale_reports_drop_out_and_their_alert_clears(svc: Any, monitor: Monitor) -> None:
+def test_silent_aircraft_coast_for_seconds_only_and_their_alert_clears(svc: Any, monitor: Monitor) -> None:
     send(svc, "blue", report("blue", "A", 10.0, 90.0))
     send(svc, "red", report("red", "B", 10.3, 270.0))
     assert cycle(svc, monitor).raised
-    # Dead-reckoned 55 s on, they have passed and are 6 km apart: still a (now current) loss.
-    assert cycle(svc, monitor, NOW + timedelta(seconds=55)).escalated
-    lost = cycle(svc, monitor, NOW + timedelta(seconds=61))
-    assert lost.platforms == 0 and not lost.cleared  # gone, but only for 6 s of the 10 s hold
-    assert cycle(svc, monitor, NOW + timedelta(seconds=66)).cleared
+    # An aircraft is heard twice a second: 10 s without a report and it is no longer projected
+    # (a landed aircraft used to fly on through the runway for a minute).
+    still = cycle(svc, monitor, NOW + timedelta(seconds=10))
+    assert still.platforms == 2 and not still.cleared
+    lost = cycle(svc, monitor, NOW + timedelta(seconds=11))
+    assert lost.platforms == 0 and not lost.cleared  # gone, but only for 1 s of the 10 s hold
+    assert cycle(svc, monitor, NOW + timedelta(seconds=21)).cleared
+
+
+def test_a_vessel_coasts_for_minutes(svc: Any, monitor: Monitor) -> None:
+    ship = {"alt_m": 40.0, "ground_speed_m_s": 5.0, "platform_class": "vessel", "on_ground": True}
+    send(svc, "blue", report("blue", "S1", 10.0, 90.0, **ship))
+    assert cycle(svc, monitor, NOW + timedelta(seconds=300)).platforms == 1
+    assert cycle(svc, monitor, NOW + timedelta(seconds=361)).platforms == 0
+
+
+def test_a_landed_aircraft_under_an_airborne_one_is_no_loss(svc: Any, monitor: Monitor) -> None:
+    send(svc, "blue", report("blue", "A", 10.0, 90.0, alt_m=150.0, ground_speed_m_s=20.0, on_ground=True))
+    send(svc, "red", report("red", "B", 10.0, 90.0, alt_m=300.0, ground_speed_m_s=70.0))
+    outcome = cycle(svc, monitor)
+    assert outcome.platforms == 2 and outcome.findings == 0
+
+
+def test_a_report_from_the_future_is_refused_and_never_shadows_good_ones(svc: Any, monitor: Monitor) -> None:
+    svc.clock.moment = NOW
+    ahead = report("blue", "A", 10.0, 90.0, at=NOW + timedelta(days=365))
+    outcome = ingest(svc.uow(), svc.clock, "blue", [(0, ahead)])
+    assert outcome.accepted == 0
+    [refused] = outcome.rejected
+    assert refused.field == "t" and refused.reason == "future"
+    assert "31536000.0 s ahead of the service clock" in refused.error
+    assert (
+        ingest(
+            svc.uow(),
+            svc.clock,
+            "blue",
+            [(0, report("blue", "A", 10.0, 90.0, at=NOW + timedelta(seconds=4)))],
+        ).accepted
+        == 1
+    )
+    # One stored before reports from the future were refused: the next good one replaces it.
+    with svc.uow() as uow:
+        uow.tracks.upsert([report("blue", "B", 10.0, 90.0, at=NOW + timedelta(days=365))], NOW)
+        uow.commit()
+    good = report("blue", "B", 10.2, 90.0, at=NOW + timedelta(seconds=1))
+    assert send(svc, "blue", good).accepted == 1
+    with svc.uow(write=False) as uow:
+        held = {r.platform: r for r in uow.tracks.since(NOW - timedelta(minutes=1))}
+    assert held["B"] == good
+    assert cycle(svc, monitor, NOW + timedelta(seconds=2)).platforms == 2
+
+
+def test_glitches_are_refused_with_a_reason(svc: Any) -> None:
+    def level(fl: float, at: Any, **kw: Any) -> PositionReport:
+        pressure = fl * 100 * 0.3048
+        return report("blue", "A", 10.0, 90.0, at=at, alt_m=pressure + 47.0, pressure_alt_m=pressure, **kw)
+
+    t = [NOW + timedelta(seconds=s) for s in range(6)]
+    batch = [
+        level(35, t[0]),
+        level(1082, t[1]),  # FL1082: above any aircraft
+        level(99999, t[2]),
+        level(-2.5, t[3]),  # 3,750 ft down in 3 s
+        level(36, t[4], lon_deg=11.0),  # 38 NM east in 4 s
+        level(36, t[5]),
+    ]
+    outcome = send(svc, "blue", *batch)
+    assert outcome.accepted == 2
+    assert [(r.index, r.field, r.reason) for r in outcome.rejected] == [
+        (1, "alt", "implausible"),
+        (2, "alt", "implausible"),
+        (3, "alt", "jump"),
+        (4, "lat", "jump"),
+    ]
+    assert "FL1082" in outcome.rejected[0].error
+    assert "3,750 ft in 3.0 s" in outcome.rejected[2].error
 
 
 def test_a_breach_of_another_partys_zone_and_a_non_conformance(svc: Any, monitor: Monitor) -> None:
