@@ -22,6 +22,7 @@ from deconflict.domain.operation import DeclarationKind
 from deconflict.domain.signing import generate_keypair
 from deconflict.domain.tactical.report import PositionReport
 from deconflict.service.commands import AddParty, SubmitOperation
+from deconflict.service.hotline import escalate_due
 from deconflict.service.operations import submit_operation
 from deconflict.service.parties import add_party
 from deconflict.service.tactical import (
@@ -134,7 +135,7 @@ def test_it_turns_current_then_clears_after_the_hold_and_the_ledger_verifies(
     assert not cycle(svc, monitor, apart).cleared
     done = cycle(svc, monitor, apart + timedelta(seconds=11))
     assert [a.id for a in done.cleared] == [raised.id]
-    assert [e.type for e in done.entries] == ["alert.cleared"]
+    assert [e.type for e in done.entries] == ["alert.cleared", "message.stood_down"]
     assert alerts(svc, open_only=True) == []
     entries = ledger(svc)
     data = b"".join(export_lines(entries, svc.clock.now(), svc.key.private_b64))
@@ -287,3 +288,38 @@ def test_one_holder_runs_the_monitor_until_its_lease_runs_out(svc: Any) -> None:
     svc.clock.moment = NOW + timedelta(seconds=6)  # a stopped renewing: b takes over
     assert hold_monitor_lease(svc.uow(), svc.clock, "b", ttl)
     assert not hold_monitor_lease(svc.uow(), svc.clock, "a", ttl)
+
+
+def test_a_cleared_alert_stands_its_flash_down_and_a_re_raised_one_reuses_it(
+    svc: Any, monitor: Monitor
+) -> None:
+    policy = HotlinePolicy()
+    send(svc, "blue", report("blue", "A", 10.0, 90.0))
+    send(svc, "red", report("red", "B", 10.3, 270.0))
+    raised = cycle(svc, monitor).raised[0]
+    # B climbs away: the alert clears after the hold, and its FLASH is stood down.
+    apart = NOW + timedelta(seconds=1)
+    send(svc, "red", report("red", "B", 10.3, 270.0, at=apart, alt_m=FL350_M + 3000))
+    cycle(svc, monitor, apart)
+    done = cycle(svc, monitor, apart + timedelta(seconds=11))
+    assert [a.id for a in done.cleared] == [raised.id]
+    assert [e.type for e in done.entries] == ["alert.cleared", "message.stood_down"]
+    stood = done.entries[1].payload
+    assert stood["message_id"] == raised.message_id and stood["alert_id"] == raised.id
+    assert "stand down" in stood["note"]
+    # Nobody acknowledged, and an hour passes: the stood-down FLASH escalates no more.
+    svc.clock.moment = NOW + timedelta(hours=1)
+    assert escalate_due(svc.uow(), svc.clock, policy) == []
+    # B descends back into conflict within the reuse hold: the same FLASH, no new message.
+    back = apart + timedelta(seconds=60)
+    svc.clock.moment = back
+    send(svc, "red", report("red", "B", 10.3, 270.0, at=back))
+    send(svc, "blue", report("blue", "A", 10.0, 90.0, at=back))
+    again = cycle(svc, monitor, back)
+    [second] = again.raised
+    assert second.id != raised.id and second.message_id == raised.message_id
+    assert [e.type for e in again.entries if e.type != "checkpoint"] == ["message.resumed", "alert.raised"]
+    # It escalates again, on its original schedule: each level once per recipient in all.
+    svc.clock.moment = back + timedelta(seconds=1)
+    steps = escalate_due(svc.uow(), svc.clock, policy)
+    assert {(s.party, s.level) for s in steps} == {(p, 1) for p in ("blue", "red")}

@@ -44,7 +44,7 @@ from ..domain.tactical.plausibility import (
 )
 from ..domain.tactical.report import COAST_S_BY_CLASS, PositionReport, picture_at
 from ..domain.tactical.watch import assess
-from .hotline import post_message
+from .hotline import post_message, stand_down, take_up
 from .hotline_commands import SendMessage
 from .ports import Clock, PartyRecord, UnitOfWork, UnitOfWorkFactory
 from .records import iso
@@ -339,6 +339,9 @@ class Monitor:
                 gone = replace(held, state=AlertState.CLEARED, cleared_at=now, updated_at=now)
                 uow.alerts.update(gone)
                 uow.record("alert.cleared", alert_payload(gone), actor=None)
+                if gone.message_id is not None:
+                    note = f"stand down: the alert has cleared ({held.finding.summary}); no further action"
+                    stand_down(uow, now, gone.message_id, gone.id, note)
                 cleared.append(gone)
             entries = uow.commit()
         out.raised += raised
@@ -349,25 +352,42 @@ class Monitor:
     def _raise(self, uow: UnitOfWork, finding: Finding, now: datetime) -> Alert:
         alert = Alert(str(uuid.uuid4()), finding, AlertState.NEW, now, now)
         if finding.kind in _FLASH_KINDS:
-            _ensure_service_party(uow, self.service_public_key, now)
-            when = "now" if finding.severity is Severity.CURRENT else "predicted"
-            message = post_message(
-                uow,
-                now,
-                self.policy,
-                SendMessage(
-                    party=SERVICE_PARTY,
-                    recipients=finding.parties,
-                    text=f"FLASH {when}: {finding.summary}. Acknowledge and coordinate on this hotline.",
-                    precedence=Precedence.FLASH,
-                    type=MessageType.ALERT,
-                    refs=(Reference(ReferenceKind.ALERT, alert.id),),
-                ),
-            )
-            alert = replace(alert, message_id=message.message.id)
+            alert = replace(alert, message_id=self._flash(uow, finding, alert.id, now))
         uow.alerts.add(alert)
         uow.record("alert.raised", alert_payload(alert), actor=None)
         return alert
+
+    def _flash(self, uow: UnitOfWork, finding: Finding, alert_id: str, now: datetime) -> str:
+        """The FLASH message of a new alert: the stood-down one of the same situation when it
+        cleared within the reuse hold (taken up again), else a new one to both parties."""
+        reused = self._reusable_message(uow, finding, now)
+        if reused is not None:
+            note = f"raised again: {finding.summary}. Acknowledge and coordinate on this hotline."
+            if take_up(uow, now, self.policy, reused, alert_id, note) is not None:
+                return reused
+        _ensure_service_party(uow, self.service_public_key, now)
+        when = "now" if finding.severity is Severity.CURRENT else "predicted"
+        message = post_message(
+            uow,
+            now,
+            self.policy,
+            SendMessage(
+                party=SERVICE_PARTY,
+                recipients=finding.parties,
+                text=f"FLASH {when}: {finding.summary}. Acknowledge and coordinate on this hotline.",
+                precedence=Precedence.FLASH,
+                type=MessageType.ALERT,
+                refs=(Reference(ReferenceKind.ALERT, alert_id),),
+            ),
+        )
+        return message.message.id
+
+    def _reusable_message(self, uow: UnitOfWork, finding: Finding, now: datetime) -> str | None:
+        """The FLASH of the same situation's alert cleared within the reuse hold, if any."""
+        if self.rules.flash_reuse <= timedelta(0):
+            return None
+        before = uow.alerts.last_cleared(finding.key, now - self.rules.flash_reuse)
+        return None if before is None else before.message_id
 
 
 def hold_monitor_lease(uow: UnitOfWork, clock: Clock, holder: str, ttl: timedelta) -> bool:

@@ -54,6 +54,10 @@ class AlertRepository(Protocol):
         """Every alert not cleared, in brief."""
         ...
 
+    def last_cleared(self, key: str, since: datetime) -> Alert | None:
+        """The alert with this key cleared most recently, at ``since`` or later."""
+        ...
+
     def open_by_keys(self, keys: Sequence[str]) -> list[Alert]:
         """The open alerts with these keys, rows locked until the transaction ends."""
         ...

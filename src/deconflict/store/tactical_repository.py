@@ -282,6 +282,19 @@ class SqlAlertRepository:
         )
         return [OpenAlert(row.id, row.key, Severity(row.severity), utc(row.updated_at)) for row in rows]
 
+    def last_cleared(self, key: str, since: datetime) -> Alert | None:
+        row = self.conn.execute(
+            select(tt.alerts)
+            .where(
+                tt.alerts.c.key == key,
+                tt.alerts.c.state == AlertState.CLEARED.value,
+                tt.alerts.c.cleared_at >= since,
+            )
+            .order_by(tt.alerts.c.cleared_at.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _alert(row)
+
     def open_by_keys(self, keys: Sequence[str]) -> list[Alert]:
         if not keys:
             return []
