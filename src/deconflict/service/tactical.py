@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..domain.alert import (
@@ -69,7 +69,6 @@ SERVICE_PARTY = "_deconflict"
 # PostgreSQL advisory lock key of the monitor's write (H3 cell keys are far larger).
 MONITOR_LOCK_KEY = 7
 _FLASH_KINDS = (AlertKind.SEPARATION, AlertKind.ZONE_BREACH)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +125,7 @@ def ingest(
         linked = sorted({r.operation_id for _, r in reports if r.operation_id is not None})
         owners = uow.tracks.owners(linked) if linked else {}
         mine = sorted({r.platform for _, r in reports if r.party == party})
-        held = uow.tracks.since(_EPOCH, tracks=[(party, p) for p in mine]) if mine else []
-        previous: dict[str, PositionReport] = {r.platform: r for r in held}
+        previous = {r.platform: r for r in uow.tracks.latest_of(party, mine)}
         kept: list[PositionReport] = []
         for index, report in sorted(reports, key=lambda pair: (pair[1].platform, pair[1].at, pair[0])):
             if report.party != party:

@@ -29,6 +29,10 @@ class TrackRepository(Protocol):
         ``(party, platform)`` only, when given)."""
         ...
 
+    def latest_of(self, party: str, platforms: Sequence[str]) -> list[PositionReport]:
+        """The report held for each of these platforms of ``party`` (those it has)."""
+        ...
+
     def columns_since(self, at: datetime) -> ReportColumns:
         """The same as :meth:`since` for every party, in columns (the monitor's load)."""
         ...

@@ -147,6 +147,14 @@ class SqlTrackRepository:
             query = query.limit(limit)
         return [_report(row) for row in self.conn.execute(query)]
 
+    def latest_of(self, party: str, platforms: Sequence[str]) -> list[PositionReport]:
+        if not platforms:
+            return []
+        query = select(tt.tracks).where(
+            tt.tracks.c.party_id == party, tt.tracks.c.platform.in_(sorted(set(platforms)))
+        )
+        return [_report(row) for row in self.conn.execute(query)]
+
     def columns_since(self, at: datetime) -> ReportColumns:
         rows = self.conn.execute(_PICTURE.where(tt.tracks.c.t_s >= at.timestamp())).all()
         if not rows:

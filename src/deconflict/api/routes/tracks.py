@@ -54,6 +54,7 @@ class TrackView(BaseModel):
     platform_class: str = Field(serialization_alias="class")
     operation_id: str | None
     source: str
+    on_ground: bool = Field(description="A surface report: out of airborne separation.")
 
 
 def rejects_counter(registry: CollectorRegistry) -> Counter:
@@ -133,6 +134,7 @@ def list_tracks(
             platform_class=r.platform_class,
             operation_id=r.operation_id,
             source=r.source,
+            on_ground=r.on_ground,
         )
         for r in visible
     ]
