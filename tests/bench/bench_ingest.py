@@ -74,14 +74,20 @@ def declare_zones(service: object, count: int, seed: int = 11) -> None:
         submit_operation(service.uow(), service.clock, service.rules, cmd)  # type: ignore[attr-defined]
 
 
-def bodies(platforms: int, rounds: int, batch: int, seed: int = 7) -> list[tuple[str, bytes]]:
+def bodies(
+    platforms: int,
+    rounds: int,
+    batch: int,
+    seed: int = 7,
+    theatre: tuple[float, float, float, float] = THEATRE,
+) -> list[tuple[str, bytes]]:
     """(party, encoded body) for every batch of every round; times move on by 1 s a round."""
     rng = random.Random(seed)
     fleet = []
     for i in range(platforms):
         track = rng.uniform(0, 360)
         level = rng.choice(EASTBOUND if track < 180 else WESTBOUND)  # the semicircular rule
-        lon, lat = rng.uniform(THEATRE[0], THEATRE[2]), rng.uniform(THEATRE[1], THEATRE[3])
+        lon, lat = rng.uniform(theatre[0], theatre[2]), rng.uniform(theatre[1], theatre[3])
         fleet.append((PARTIES[i % len(PARTIES)], f"P{i:06d}", lon, lat, track, level))
     # Stamped up to now, never ahead: the service refuses reports from the future.
     start = datetime.now(UTC) - timedelta(seconds=rounds - 1)
