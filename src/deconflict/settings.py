@@ -62,10 +62,39 @@ class Settings(BaseSettings):
         default=1.0, ge=0, description="Watch: seconds between monitor cycles (0: no monitor)."
     )
     track_max_age_s: float = Field(
-        default=60.0, gt=0, le=3600, description="Watch: a report older than this drops out of the picture."
+        default=600.0,
+        gt=0,
+        le=3600,
+        description="Watch: no report older than this is in the picture (each class coasts less).",
     )
     monitor_look_ahead_s: float = Field(
         default=300.0, ge=0, le=3600, description="Watch: how far ahead zone entries are predicted."
+    )
+    track_max_future_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=3600,
+        description="Watch: a report stamped further ahead of our clock is refused.",
+    )
+    track_coast_aircraft_s: float = Field(
+        default=10.0, gt=0, le=3600, description="Watch: how long a silent aircraft is dead-reckoned."
+    )
+    track_coast_drone_s: float = Field(
+        default=10.0, gt=0, le=3600, description="Watch: how long a silent drone is dead-reckoned."
+    )
+    track_coast_vessel_s: float = Field(
+        default=360.0, gt=0, le=3600, description="Watch: how long a silent vessel is dead-reckoned."
+    )
+    monitor_vertical_horizon_s: float = Field(
+        default=60.0,
+        ge=0,
+        le=3600,
+        description="Watch: a climb or descent is extrapolated this long, then level.",
+    )
+    flash_reuse_s: float = Field(
+        default=300.0,
+        ge=0,
+        description="Watch: an alert raised again this soon after clearing reuses its FLASH message.",
     )
     alert_clear_hold_s: float = Field(
         default=10.0, ge=0, description="Watch: an alert clears once unseen for this long."

@@ -74,16 +74,23 @@ def declare_zones(service: object, count: int, seed: int = 11) -> None:
         submit_operation(service.uow(), service.clock, service.rules, cmd)  # type: ignore[attr-defined]
 
 
-def bodies(platforms: int, rounds: int, batch: int, seed: int = 7) -> list[tuple[str, bytes]]:
+def bodies(
+    platforms: int,
+    rounds: int,
+    batch: int,
+    seed: int = 7,
+    theatre: tuple[float, float, float, float] = THEATRE,
+) -> list[tuple[str, bytes]]:
     """(party, encoded body) for every batch of every round; times move on by 1 s a round."""
     rng = random.Random(seed)
     fleet = []
     for i in range(platforms):
         track = rng.uniform(0, 360)
         level = rng.choice(EASTBOUND if track < 180 else WESTBOUND)  # the semicircular rule
-        lon, lat = rng.uniform(THEATRE[0], THEATRE[2]), rng.uniform(THEATRE[1], THEATRE[3])
+        lon, lat = rng.uniform(theatre[0], theatre[2]), rng.uniform(theatre[1], theatre[3])
         fleet.append((PARTIES[i % len(PARTIES)], f"P{i:06d}", lon, lat, track, level))
-    start = datetime.now(UTC)
+    # Stamped up to now, never ahead: the service refuses reports from the future.
+    start = datetime.now(UTC) - timedelta(seconds=rounds - 1)
     out: list[tuple[str, bytes]] = []
     for r in range(rounds):
         t = (start + timedelta(seconds=r)).isoformat().replace("+00:00", "Z")
@@ -179,7 +186,12 @@ def one_backend(name: str, url: str, args: argparse.Namespace) -> None:
         declare_zones(service, args.zones)
         work = bodies(args.platforms, args.rounds, args.batch)
         port = free_port()
-        env = {"DECONFLICT_MONITOR_INTERVAL_S": str(args.monitor_interval_s)}
+        env = {
+            "DECONFLICT_MONITOR_INTERVAL_S": str(args.monitor_interval_s),
+            # Ingest takes longer than an aircraft coasts: keep every platform in the picture.
+            "DECONFLICT_TRACK_COAST_AIRCRAFT_S": "3600",
+            "DECONFLICT_TRACK_MAX_AGE_S": "3600",
+        }
         process = start_server(data_dir, url, port, env)
         base = f"http://127.0.0.1:{port}"
         try:

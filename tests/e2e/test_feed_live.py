@@ -20,20 +20,29 @@ def sbs_lines(hex_ident: str, lon: float, track: float) -> str:
     return f"{velocity}\n{position}\n"
 
 
-def feed(live_server: Any, party: str, path: Path) -> subprocess.CompletedProcess[str]:
+def feed(live_server: Any, party: str, path: Path) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "deconflict.cli", "feed", "sbs", str(path), "--party", party]
     command += ["--url", live_server.url, "--token", live_server.tokens[party]]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    # Stamped as read: a file written now stands for a live receiver, whose reports must be
+    # fresh (an aircraft coasts 10 s) however long the feed takes to start.
+    command += ["--time", "receipt"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_two_sbs_feeds_make_an_alert_for_both_parties(live_server: Any, tmp_path: Path) -> None:
     blue_file, red_file = tmp_path / "blue.sbs", tmp_path / "red.sbs"
     blue_file.write_text(sbs_lines("4CA2D1", 10.0, 90.0) + "MSG,3,garbage\n")
     red_file.write_text(sbs_lines("3C6586", 10.3, 270.0))
-    for party, path in (("blue", blue_file), ("red", red_file)):
-        done = feed(live_server, party, path)
-        assert done.returncode == 0, done.stderr
-    assert "bad 1" in feed(live_server, "blue", blue_file).stderr.replace("=", " ")
+    # Both feeds at once, as two receivers run: an aircraft heard of no more drops out of the
+    # picture after 10 s, so one feed finishing long before the other would make no pair.
+    running = {
+        party: feed(live_server, party, path) for party, path in (("blue", blue_file), ("red", red_file))
+    }
+    stderr = {}
+    for party, process in running.items():
+        stderr[party] = process.communicate(timeout=60)[1]
+        assert process.returncode == 0, stderr[party]
+    assert "bad 1" in stderr["blue"].replace("=", " ")
     deadline = time.monotonic() + 10
     alerts: list[dict[str, Any]] = []
     while not alerts and time.monotonic() < deadline:

@@ -68,8 +68,14 @@ def test_a_predicted_loss_of_separation_reaches_both_parties_and_no_one_else(liv
     assert [t["platform"] for t in blue.get("/v1/tracks", params={"party": "red"}).json()] == ["B"]
     assert green.get("/v1/tracks").json() == []
     assert len(live_server.client("watcher").get("/v1/tracks").json()) == 2
-    # The monitor's own figures are on /metrics.
+    # The monitor's own figures are on /metrics (fresh reports: an aircraft coasts 10 s only).
+    blue.post("/v1/tracks", json={"reports": [head_on("blue", "A", 10.0, 90)]})
+    red.post("/v1/tracks", json={"reports": [head_on("red", "B", 10.3, 270)]})
+    deadline = time.monotonic() + 10.0
     metrics = httpx.get(f"{live_server.url}/metrics").text
+    while "deconflict_monitor_platforms 2.0" not in metrics and time.monotonic() < deadline:
+        time.sleep(0.1)
+        metrics = httpx.get(f"{live_server.url}/metrics").text
     assert "deconflict_monitor_platforms 2.0" in metrics
     assert 'deconflict_monitor_stage_seconds{stage="assess"}' in metrics
     # Acknowledgement: a concerned party only.
@@ -109,3 +115,21 @@ def test_bad_reports_are_rejected_by_index_and_observers_cannot_report(live_serv
     )
     watcher = live_server.client("watcher")
     assert watcher.post("/v1/tracks", json={"reports": [head_on("x", "W", 10.0, 90)]}).status_code == 403
+
+
+def test_reports_from_the_future_and_glitches_are_refused_and_counted(live_server: Any) -> None:
+    blue = live_server.client("blue")
+    now = datetime.now(UTC)
+    ahead = head_on("blue", "F", 10.0, 90, t=iso(now.replace(year=now.year + 1)))
+    answer = blue.post("/v1/tracks", json={"reports": [ahead, head_on("blue", "G", 10.0, 90, alt=1082)]})
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["accepted"] == 0
+    assert [(r["index"], r["field"]) for r in result["rejected"]] == [(0, "t"), (1, "alt")]
+    assert "ahead of the service clock" in result["rejected"][0]["error"]
+    # A correct report of the same platform is taken and shows.
+    assert blue.post("/v1/tracks", json={"reports": [head_on("blue", "F", 10.0, 90)]}).json()["accepted"] == 1
+    assert [t["platform"] for t in blue.get("/v1/tracks").json()] == ["F"]
+    metrics = httpx.get(f"{live_server.url}/metrics").text
+    assert 'deconflict_track_rejects_total{reason="future"} 1.0' in metrics
+    assert 'deconflict_track_rejects_total{reason="implausible"} 1.0' in metrics

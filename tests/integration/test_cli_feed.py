@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -266,6 +267,28 @@ def test_sbs_once_ends_with_the_connection_and_utc_offset_shifts_time() -> None:
     assert "--utc-offset 'CET' is not an offset" in result.stderr
 
 
+def test_a_live_receiver_on_local_time_is_noticed_and_auto_applies_the_offset() -> None:
+    """dump1090 on a CET machine: its lines say 11:00 when it is 10:00 UTC here."""
+    local = datetime.now(UTC) + timedelta(hours=1)
+    stamp = f"{local:%Y/%m/%d},{local:%H:%M:%S}.000"
+    velocity = f"MSG,4,1,1,4CA2D1,1,{stamp},{stamp},,,450,90,,,0,,0,0,0,0\r\n"
+    position = f"MSG,3,1,1,4CA2D1,1,{stamp},{stamp},,35000,,,50.1,10.2,,,0,,0,0\r\n"
+    lines = [velocity] * 60 + [position]
+    for extra, expect in (([], "run with --utc-offset +01:00"), (["--utc-offset", "auto"], "applying")):
+        receiver = SbsReceiver([lines], close_last=True)
+        try:
+            args = ["feed", "sbs", f"{HOST}:{receiver.port}", "--party", "blue", "--dry-run", "--once"]
+            result = CliRunner().invoke(build_app(), [*args, *extra])
+        finally:
+            receiver.close()
+        assert result.exit_code == 0, result.output
+        assert result.stderr.count("the receiver writes local time") == 1, result.stderr
+        assert expect in result.stderr
+        [report] = [json.loads(line) for line in result.stdout.splitlines()]
+        shift = timedelta(hours=1) if extra else timedelta(0)
+        assert report["t"].startswith(f"{local - shift:%Y-%m-%dT%H:%M}")
+
+
 # AIS: two class A positions, a class B, a tag-blocked one, a two-fragment static, a bad checksum.
 AIS_LINES = [
     "!AIVDM,1,1,,B,15NG6V0P01G?cFhE`R2IU?wn28R>,0*05",
@@ -338,6 +361,7 @@ def test_dry_run_prints_json_reports(ais_file: Path, tmp_path: Path) -> None:
         "class": "en_route",
         "operation_id": None,
         "source": "sbs",
+        "on_ground": False,
     }
 
 

@@ -22,6 +22,7 @@ from deconflict.domain.operation import DeclarationKind
 from deconflict.domain.signing import generate_keypair
 from deconflict.domain.tactical.report import PositionReport
 from deconflict.service.commands import AddParty, SubmitOperation
+from deconflict.service.hotline import escalate_due
 from deconflict.service.operations import submit_operation
 from deconflict.service.parties import add_party
 from deconflict.service.tactical import (
@@ -65,6 +66,8 @@ def report(party: str, platform: str, lon: float, track: float, **kw: Any) -> Po
 
 
 def send(svc: Any, party: str, *reports: PositionReport) -> Any:
+    """Ingest as the service would when the reports arrive: the clock at their time or later."""
+    svc.clock.moment = max([svc.clock.moment, *(r.at for r in reports)])
     return ingest(svc.uow(), svc.clock, party, list(enumerate(reports)))
 
 
@@ -132,22 +135,93 @@ def test_it_turns_current_then_clears_after_the_hold_and_the_ledger_verifies(
     assert not cycle(svc, monitor, apart).cleared
     done = cycle(svc, monitor, apart + timedelta(seconds=11))
     assert [a.id for a in done.cleared] == [raised.id]
-    assert [e.type for e in done.entries] == ["alert.cleared"]
+    assert [e.type for e in done.entries] == ["alert.cleared", "message.stood_down"]
     assert alerts(svc, open_only=True) == []
     entries = ledger(svc)
     data = b"".join(export_lines(entries, svc.clock.now(), svc.key.private_b64))
     assert verify_export(data, KeyRing((svc.key.public_b64,))).ok
 
 
-def test_stale_reports_drop_out_and_their_alert_clears(svc: Any, monitor: Monitor) -> None:
+def test_silent_aircraft_coast_for_seconds_only_and_their_alert_clears(svc: Any, monitor: Monitor) -> None:
     send(svc, "blue", report("blue", "A", 10.0, 90.0))
     send(svc, "red", report("red", "B", 10.3, 270.0))
     assert cycle(svc, monitor).raised
-    # Dead-reckoned 55 s on, they have passed and are 6 km apart: still a (now current) loss.
-    assert cycle(svc, monitor, NOW + timedelta(seconds=55)).escalated
-    lost = cycle(svc, monitor, NOW + timedelta(seconds=61))
-    assert lost.platforms == 0 and not lost.cleared  # gone, but only for 6 s of the 10 s hold
-    assert cycle(svc, monitor, NOW + timedelta(seconds=66)).cleared
+    # An aircraft is heard twice a second: 10 s without a report and it is no longer projected
+    # (a landed aircraft used to fly on through the runway for a minute).
+    still = cycle(svc, monitor, NOW + timedelta(seconds=10))
+    assert still.platforms == 2 and not still.cleared
+    lost = cycle(svc, monitor, NOW + timedelta(seconds=11))
+    assert lost.platforms == 0 and not lost.cleared  # gone, but only for 1 s of the 10 s hold
+    assert cycle(svc, monitor, NOW + timedelta(seconds=21)).cleared
+
+
+def test_a_vessel_coasts_for_minutes(svc: Any, monitor: Monitor) -> None:
+    ship = {"alt_m": 40.0, "ground_speed_m_s": 5.0, "platform_class": "vessel", "on_ground": True}
+    send(svc, "blue", report("blue", "S1", 10.0, 90.0, **ship))
+    assert cycle(svc, monitor, NOW + timedelta(seconds=300)).platforms == 1
+    assert cycle(svc, monitor, NOW + timedelta(seconds=361)).platforms == 0
+
+
+def test_a_landed_aircraft_under_an_airborne_one_is_no_loss(svc: Any, monitor: Monitor) -> None:
+    send(svc, "blue", report("blue", "A", 10.0, 90.0, alt_m=150.0, ground_speed_m_s=20.0, on_ground=True))
+    send(svc, "red", report("red", "B", 10.0, 90.0, alt_m=300.0, ground_speed_m_s=70.0))
+    outcome = cycle(svc, monitor)
+    assert outcome.platforms == 2 and outcome.findings == 0
+
+
+def test_a_report_from_the_future_is_refused_and_never_shadows_good_ones(svc: Any, monitor: Monitor) -> None:
+    svc.clock.moment = NOW
+    ahead = report("blue", "A", 10.0, 90.0, at=NOW + timedelta(days=365))
+    outcome = ingest(svc.uow(), svc.clock, "blue", [(0, ahead)])
+    assert outcome.accepted == 0
+    [refused] = outcome.rejected
+    assert refused.field == "t" and refused.reason == "future"
+    assert "31536000.0 s ahead of the service clock" in refused.error
+    assert (
+        ingest(
+            svc.uow(),
+            svc.clock,
+            "blue",
+            [(0, report("blue", "A", 10.0, 90.0, at=NOW + timedelta(seconds=4)))],
+        ).accepted
+        == 1
+    )
+    # One stored before reports from the future were refused: the next good one replaces it.
+    with svc.uow() as uow:
+        uow.tracks.upsert([report("blue", "B", 10.0, 90.0, at=NOW + timedelta(days=365))], NOW)
+        uow.commit()
+    good = report("blue", "B", 10.2, 90.0, at=NOW + timedelta(seconds=1))
+    assert send(svc, "blue", good).accepted == 1
+    with svc.uow(write=False) as uow:
+        held = {r.platform: r for r in uow.tracks.since(NOW - timedelta(minutes=1))}
+    assert held["B"] == good
+    assert cycle(svc, monitor, NOW + timedelta(seconds=2)).platforms == 2
+
+
+def test_glitches_are_refused_with_a_reason(svc: Any) -> None:
+    def level(fl: float, at: Any, **kw: Any) -> PositionReport:
+        pressure = fl * 100 * 0.3048
+        return report("blue", "A", 10.0, 90.0, at=at, alt_m=pressure + 47.0, pressure_alt_m=pressure, **kw)
+
+    t = [NOW + timedelta(seconds=s) for s in range(6)]
+    batch = [
+        level(35, t[0]),
+        level(1082, t[1]),  # FL1082: above any aircraft
+        level(99999, t[2]),
+        level(-2.5, t[3]),  # 3,750 ft down in 3 s
+        level(36, t[4], lon_deg=11.0),  # 38 NM east in 4 s
+        level(36, t[5]),
+    ]
+    outcome = send(svc, "blue", *batch)
+    assert outcome.accepted == 2
+    assert [(r.index, r.field, r.reason) for r in outcome.rejected] == [
+        (1, "alt", "implausible"),
+        (2, "alt", "implausible"),
+        (3, "alt", "jump"),
+        (4, "lat", "jump"),
+    ]
+    assert "FL1082" in outcome.rejected[0].error
+    assert "3,750 ft in 3.0 s" in outcome.rejected[2].error
 
 
 def test_a_breach_of_another_partys_zone_and_a_non_conformance(svc: Any, monitor: Monitor) -> None:
@@ -214,3 +288,38 @@ def test_one_holder_runs_the_monitor_until_its_lease_runs_out(svc: Any) -> None:
     svc.clock.moment = NOW + timedelta(seconds=6)  # a stopped renewing: b takes over
     assert hold_monitor_lease(svc.uow(), svc.clock, "b", ttl)
     assert not hold_monitor_lease(svc.uow(), svc.clock, "a", ttl)
+
+
+def test_a_cleared_alert_stands_its_flash_down_and_a_re_raised_one_reuses_it(
+    svc: Any, monitor: Monitor
+) -> None:
+    policy = HotlinePolicy()
+    send(svc, "blue", report("blue", "A", 10.0, 90.0))
+    send(svc, "red", report("red", "B", 10.3, 270.0))
+    raised = cycle(svc, monitor).raised[0]
+    # B climbs away: the alert clears after the hold, and its FLASH is stood down.
+    apart = NOW + timedelta(seconds=1)
+    send(svc, "red", report("red", "B", 10.3, 270.0, at=apart, alt_m=FL350_M + 3000))
+    cycle(svc, monitor, apart)
+    done = cycle(svc, monitor, apart + timedelta(seconds=11))
+    assert [a.id for a in done.cleared] == [raised.id]
+    assert [e.type for e in done.entries] == ["alert.cleared", "message.stood_down"]
+    stood = done.entries[1].payload
+    assert stood["message_id"] == raised.message_id and stood["alert_id"] == raised.id
+    assert "stand down" in stood["note"]
+    # Nobody acknowledged, and an hour passes: the stood-down FLASH escalates no more.
+    svc.clock.moment = NOW + timedelta(hours=1)
+    assert escalate_due(svc.uow(), svc.clock, policy) == []
+    # B descends back into conflict within the reuse hold: the same FLASH, no new message.
+    back = apart + timedelta(seconds=60)
+    svc.clock.moment = back
+    send(svc, "red", report("red", "B", 10.3, 270.0, at=back))
+    send(svc, "blue", report("blue", "A", 10.0, 90.0, at=back))
+    again = cycle(svc, monitor, back)
+    [second] = again.raised
+    assert second.id != raised.id and second.message_id == raised.message_id
+    assert [e.type for e in again.entries if e.type != "checkpoint"] == ["message.resumed", "alert.raised"]
+    # It escalates again, on its original schedule: each level once per recipient in all.
+    svc.clock.moment = back + timedelta(seconds=1)
+    steps = escalate_due(svc.uow(), svc.clock, policy)
+    assert {(s.party, s.level) for s in steps} == {(p, 1) for p in ("blue", "red")}

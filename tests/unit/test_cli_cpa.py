@@ -38,13 +38,32 @@ def test_json_lists_each_conflict_pair_and_exits_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(build_app(), ["cpa", str(write(tmp_path, *ROWS)), "--json"])
     assert result.exit_code == 1, result.output
     [row] = json.loads(result.stdout)
-    assert set(row) == {"a", "b", "tcpa_s", "dcpa_m", "t_in_s", "t_out_s"}
+    assert set(row) == {"a", "b", "tcpa_s", "dcpa_m", "t_in_s", "t_out_s", "current_loss", "vertical_bounded"}
     assert (row["a"], row["b"]) == ("BLU1", "RED1")
+    assert row["current_loss"] is False
     # 55,597 m closing at 2 x 246.9 m/s; inside 9,260 m from 93.8 s to 131.3 s.
     assert row["tcpa_s"] == pytest.approx(112.58, abs=0.05)
     assert row["dcpa_m"] == pytest.approx(0.0, abs=0.01)
     assert row["t_in_s"] == pytest.approx(93.83, abs=0.05)
     assert row["t_out_s"] == pytest.approx(131.33, abs=0.05)
+
+
+def test_json_says_when_a_pair_is_already_in_loss(tmp_path: Path) -> None:
+    # 0.01 deg (1.1 km) apart at the same level: inside both minima now.
+    near = [f"BLU1,blue,{T},0.0,0.0,30000,480,90,0", f"RED1,red,{T},0.0,0.01,30000,480,90,0"]
+    result = CliRunner().invoke(build_app(), ["cpa", str(write(tmp_path, *near)), "--json"])
+    assert result.exit_code == 1, result.output
+    [row] = json.loads(result.stdout)
+    assert row["current_loss"] is True
+
+
+def test_a_descent_is_extrapolated_for_the_vertical_horizon_only(tmp_path: Path) -> None:
+    # RED1 4,000 ft above, descending 1,500 ft/min: it would cross BLU1's level at 160 s.
+    rows = [ROWS[0], f"RED1,red,{T},0.0,0.5,34000,480,270,-1500"]
+    path = str(write(tmp_path, *rows))
+    assert run(path, "--json")[0] == 0
+    code, output = run(path, "--json", "--vertical-horizon-s", "300")
+    assert code == 1 and json.loads(output)[0]["vertical_bounded"] is False
 
 
 def test_table_by_default(tmp_path: Path) -> None:

@@ -47,6 +47,7 @@ def test_vessel_positions_match_pyais(sentence: str) -> None:
         "class": "vessel",
         "operation_id": None,
         "source": "ais",
+        "on_ground": True,  # afloat: out of airborne separation
     }
     assert (parser.counters.lines, parser.counters.reports, parser.counters.bad) == (1, 1, 0)
 
@@ -61,7 +62,7 @@ def test_class_a_example_values() -> None:
 def test_sar_aircraft_is_en_route_at_its_altitude() -> None:
     (report,) = AisParser().feed(SAR_AIRCRAFT, RECEIVED)
     truth = pyais.decode(SAR_AIRCRAFT)
-    assert report["platform"] == "111232511"
+    assert report["platform"] == "111232511" and report["on_ground"] is False
     assert (report["class"], report["alt"], report["alt_ref"], report["alt_units"]) == (
         "en_route",
         float(truth.alt),

@@ -48,6 +48,7 @@ def test_position_after_velocity_is_one_full_report() -> None:
         "class": "en_route",
         "operation_id": None,
         "source": "sbs",
+        "on_ground": False,
     }
     assert parser.aircraft["4CA2D1"].callsign == "RYR4TX"
     c = parser.counters
@@ -185,3 +186,56 @@ def test_rate_limited_log_summarises_what_it_suppressed(caplog: pytest.LogCaptur
         True,
     ]
     assert "(9 more since" in caplog.records[1].getMessage()
+
+
+def test_surface_and_on_ground_positions_are_on_the_ground() -> None:
+    parser = SbsParser()
+    parser.feed(VELOCITY)
+    assert parser.feed(POSITION)[0]["on_ground"] is False
+    landed = POSITION.replace(",0,,0,0\r\n", ",0,,0,-1\r\n")
+    assert landed != POSITION
+    assert parser.feed(landed)[0]["on_ground"] is True
+    parser.feed(msg(5, "4CA2D1", "10:00:00.100", alt="350"))
+    surface = msg(2, "4CA2D1", "10:00:01.000", gs="12", trk="270", lat="50.03", lon="8.56")
+    assert parser.feed(surface)[0]["on_ground"] is True
+
+
+def local_lines(count: int, hours: float) -> list[tuple[str, datetime]]:
+    """dump1090 on a receiver ``hours`` east of UTC: each line's time is local, received now."""
+    out = []
+    for i in range(count):
+        received = datetime(2026, 11, 22, 10, 0, tzinfo=UTC) + timedelta(seconds=i)
+        local = received + timedelta(hours=hours, seconds=0.3)
+        out.append((msg(4, "4CA2D1", f"{local:%H:%M:%S}.300", gs="450", trk="90", vs="0"), received))
+    return out
+
+
+def test_a_receiver_on_local_time_is_noticed_once_in_words(caplog: pytest.LogCaptureFixture) -> None:
+    parser = SbsParser(watch_clock=True)
+    with caplog.at_level(logging.WARNING, logger="deconflict.feeds.sbs"):
+        for line, received in local_lines(200, 1.0):
+            parser.feed(line, received)
+    [warning] = [r.getMessage() for r in caplog.records]
+    assert "1 h ahead of this machine's clock" in warning
+    assert "--utc-offset +01:00" in warning and "local time" in warning
+    assert parser.utc_offset == timedelta(0)  # suggested, not applied
+
+
+def test_auto_offset_applies_what_it_noticed_and_utc_receivers_say_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    parser = SbsParser(auto_offset=True)
+    for line, received in local_lines(60, -5.0):
+        parser.feed(line, received)
+    assert parser.utc_offset == timedelta(hours=-5)
+    parser.feed(POSITION.replace("10:00:00.250", "05:01:00.250"), datetime(2026, 11, 22, 10, 1, tzinfo=UTC))
+    (report,) = parser.feed(
+        POSITION.replace("10:00:00.250", "05:01:00.500"), datetime(2026, 11, 22, 10, 1, tzinfo=UTC)
+    )
+    assert report["t"] == "2026-11-22T10:01:00.500Z"
+    caplog.clear()
+    quiet = SbsParser(watch_clock=True)
+    with caplog.at_level(logging.WARNING, logger="deconflict.feeds.sbs"):
+        for line, received in local_lines(200, 0.0):
+            quiet.feed(line, received)
+    assert caplog.records == []

@@ -77,6 +77,7 @@ def create_app(settings: Settings, service: Deconflict | None = None) -> FastAPI
 def _install_limits_and_metrics(app: FastAPI, settings: Settings) -> None:
     registry = CollectorRegistry()
     app.state.metrics = registry
+    app.state.track_rejects = tracks.rejects_counter(registry)
     app.add_middleware(
         LimitsAndMetrics,
         max_body_bytes=settings.max_request_bytes,

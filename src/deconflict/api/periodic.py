@@ -111,6 +111,14 @@ def monitor_for(service: Deconflict) -> Monitor:
         max_age_s=settings.track_max_age_s,
         look_ahead_s=settings.monitor_look_ahead_s,
         clear_hold=timedelta(seconds=settings.alert_clear_hold_s),
+        coast_s={
+            "en_route": settings.track_coast_aircraft_s,
+            "terminal": settings.track_coast_aircraft_s,
+            "drone": settings.track_coast_drone_s,
+            "vessel": settings.track_coast_vessel_s,
+        },
+        vertical_horizon_s=settings.monitor_vertical_horizon_s,
+        flash_reuse=timedelta(seconds=settings.flash_reuse_s),
     )
     return Monitor(rules, hotline_policy(settings), service.key.public_b64)
 

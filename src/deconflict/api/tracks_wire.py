@@ -2,7 +2,9 @@
 
 Each report is checked on its own: a bad one is rejected by index with the
 field and the reason, the others are kept. Altitudes are turned into metres
-above the WGS84 ellipsoid here (the geoid lookup runs once per batch).
+above the WGS84 ellipsoid here (the geoid lookup runs once per batch); a flight
+level also keeps its pressure altitude, so that two flight levels are compared
+as such, not through the geoid under each.
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ class ReportIn(BaseModel):
         default=None, min_length=1, max_length=64, description="Your operation it flies."
     )
     source: str = Field(default="api", min_length=1, max_length=16)
+    on_ground: bool = Field(
+        default=False,
+        description="A surface report (landed, taxiing): kept out of airborne separation.",
+    )
 
     @field_validator("t", mode="before")
     @classmethod
@@ -90,6 +96,11 @@ class ReportIn(BaseModel):
         if self.v_up_m_s is not None:
             return speed, track, self.v_up_m_s
         return speed, track, (self.vs_fpm or 0.0) * METRES_PER_SECOND_PER_FPM
+
+
+def _pressure_m(report: ReportIn) -> float | None:
+    """The pressure altitude of a flight level report (kept beside the W84 one), else None."""
+    return flight_level_to_msl_m(report.alt) if report.alt_ref == "FL" else None
 
 
 def _orthometric_m(report: ReportIn) -> float:
@@ -146,6 +157,8 @@ def parse_reports(
                         platform_class=wire.platform_class,
                         operation_id=wire.operation_id,
                         source=wire.source,
+                        pressure_alt_m=_pressure_m(wire),
+                        on_ground=wire.on_ground,
                     ),
                 )
             )

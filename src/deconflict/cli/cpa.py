@@ -141,6 +141,8 @@ def conflict_json(conflict: PredictedConflict) -> dict[str, Any]:
         "dcpa_m": round(conflict.dcpa_m, 3),
         "t_in_s": round(conflict.t_in_s, 3),
         "t_out_s": round(conflict.t_out_s, 3),
+        "current_loss": bool(conflict.current_loss),
+        "vertical_bounded": bool(conflict.vertical_bounded),
     }
 
 
@@ -151,6 +153,10 @@ def cpa_command(
     ] = 300.0,
     sep_h_nm: Annotated[float, typer.Option("--sep-h-nm", help="Horizontal minimum, NM.")] = 5.0,
     sep_v_ft: Annotated[float, typer.Option("--sep-v-ft", help="Vertical minimum, feet.")] = 1000.0,
+    vertical_horizon_s: Annotated[
+        float,
+        typer.Option("--vertical-horizon-s", help="Extrapolate a climb or descent this long, then level."),
+    ] = 60.0,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Predicted loss of separation between different parties' tracks. Exit 0 none, 1 some, 2 bad input."""
@@ -161,7 +167,7 @@ def cpa_command(
             look_ahead_s=look_ahead_s,
         )
         state = read_tracks(tracks)
-        found = detect(state, minima)
+        found = detect(state, minima, vertical_horizon_s)
     except DomainError as error:
         fail(escape(str(error)))
     rows = [conflict_json(c) for c in found]

@@ -31,7 +31,7 @@ from ..feeds.ais import AisParser
 from ..feeds.common import TRACK_CLASSES, FeedParser, TrackClass, WireReport
 from ..feeds.poster import MAX_BATCH, FatalPostError, Poster, whoami
 from ..feeds.sbs import SbsParser
-from ..feeds.source import LineSource
+from ..feeds.source import Endpoint, LineSource, parse_source
 from .output import EXIT_OK, fail
 
 feed_app = typer.Typer(
@@ -115,6 +115,13 @@ def _check_party(url: str, token: str, party: str) -> None:
         return
     if actual != party:
         fail(f"the token belongs to party {actual!r}, not {party!r}: the service would reject every report")
+
+
+def _is_live(spec: str) -> bool:
+    try:
+        return isinstance(parse_source(spec), Endpoint)
+    except ValueError:
+        return False  # LineSource reports it
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -240,7 +247,9 @@ def sbs_command(
     utc_offset: Annotated[
         str,
         typer.Option(
-            "--utc-offset", help="The receiver's local offset (dump1090 writes local time), e.g. +01:00."
+            "--utc-offset",
+            help="The receiver's local offset (dump1090 writes local time), e.g. +01:00; 'auto': "
+            "take it from a live feed's lines against this machine's clock.",
         ),
     ] = "+00:00",
     track_class: Annotated[
@@ -254,15 +263,28 @@ def sbs_command(
         fail(f"--class {track_class!r}: use en_route, terminal or drone")
     if max_age_s <= 0:
         fail("--max-age-s must be positive")
+    auto = utc_offset.strip().lower() == "auto"
     try:
-        offset = parse_utc_offset(utc_offset)
+        offset = timedelta(0) if auto else parse_utc_offset(utc_offset)
     except ValueError as error:
         fail(str(error))
     time_source: Literal["generated", "receipt"] = "generated" if clock == "generated" else "receipt"
     klass: TrackClass = (
         "terminal" if track_class == "terminal" else "drone" if track_class == "drone" else "en_route"
     )
-    parser = SbsParser(max_age_s=max_age_s, clock=time_source, utc_offset=offset, track_class=klass)
+    # Only a live feed's lines can be held against this machine's clock (a file or a pipe may
+    # carry a recording).
+    live = _is_live(source)
+    if auto and not live:
+        fail("--utc-offset auto needs a live feed (HOST:PORT); give a recording's offset, e.g. +01:00")
+    parser = SbsParser(
+        max_age_s=max_age_s,
+        clock=time_source,
+        utc_offset=offset,
+        track_class=klass,
+        watch_clock=live,
+        auto_offset=auto,
+    )
     _run(
         "sbs",
         parser,

@@ -45,6 +45,7 @@ __all__ = [
     "Geoid",
     "band_in_w84",
     "flight_level_to_msl_m",
+    "flight_level_uncertainty_m",
 ]
 
 FEET_PER_FLIGHT_LEVEL = 100.0
@@ -102,6 +103,13 @@ class AltitudeBand:
 def flight_level_to_msl_m(flight_level: float) -> float:
     """Approximate height above MSL of a flight level (ISA, QNH 1013.25 hPa)."""
     return flight_level * FEET_PER_FLIGHT_LEVEL * METRES_PER_FOOT
+
+
+def flight_level_uncertainty_m(pressure_alt_m: float) -> float:
+    """How far the true height of a pressure altitude may be from :func:`flight_level_to_msl_m`:
+    the sea-level pressure ranges over about +/- 30 hPa (+/- 250 m) and the air's
+    temperature over about +/- 15 K from ISA (+/- 5 % of the height)."""
+    return 250.0 + 0.05 * abs(pressure_alt_m)
 
 
 def _to_msl_m(value: float, spec: AltitudeSpec) -> float:

@@ -17,6 +17,13 @@ then at ``sent_at + 2·deadline`` to level 2 (the roster's next rung), and so on
 up to the policy's top level. The schedule is fixed by ``sent_at``, not by when
 the previous escalation ran, so a late runner catches up step by step and never
 drifts.
+
+Standing down. A message opened for an alert (a FLASH from the service) is stood
+down when the alert clears: its recipients escalate no more
+(:func:`stood_down`). Should the alert be raised again soon after, the message is
+resumed rather than a new one opened (:func:`resumed`): the unacknowledged
+recipients escalate again on the message's own schedule, so each level is
+reached once per recipient however often the alert flaps.
 """
 
 from __future__ import annotations
@@ -52,8 +59,10 @@ __all__ = [
     "lead_time",
     "levels_due",
     "next_deadline_after",
+    "resumed",
     "roster_contacts",
     "steps_to",
+    "stood_down",
 ]
 
 MAX_MESSAGE_ID = 64
@@ -357,3 +366,21 @@ def next_deadline_after(
 def lead_time(operation_start: datetime, sent_at: datetime) -> timedelta:
     """The notice a message gave before an operation it is tied to (negative: after the start)."""
     return operation_start - sent_at
+
+
+def stood_down(receipt: Receipt) -> Receipt:
+    """The receipt once its message is stood down (what it was about is over): no more escalation."""
+    return replace(receipt, next_deadline=None)
+
+
+def resumed(receipt: Receipt, message: Message, top_level: int) -> Receipt:
+    """The receipt of a stood-down message taken up again: an unacknowledged recipient escalates
+    on the message's own schedule from the level it had reached."""
+    if receipt.state is RecipientState.ACKNOWLEDGED:
+        return receipt
+    return replace(
+        receipt,
+        next_deadline=next_deadline_after(
+            message.sent_at, message.deadline, receipt.escalation_level, top_level
+        ),
+    )

@@ -3,7 +3,8 @@
 pyais decodes sentences and payloads; the fragment assembly is done here rather than with
 ``pyais.stream``, because that one silently drops checksum errors and orphan fragments and a
 feed operator needs them counted. Position reports: types 1/2/3 (class A), 18/19 (class B),
-27 (long range) become ``vessel`` reports at the sea surface (alt 0 m MSL, vs 0); type 9
+27 (long range) become ``vessel`` reports at the sea surface (alt 0 m MSL, vs 0, on the
+ground: out of airborne separation); type 9
 (SAR aircraft) becomes an ``en_route`` report at its GNSS altitude, taken as metres above
 MSL (what GNSS receivers give AIS transponders), with vs 0 (the message has no vertical
 rate). "Not available" values (lat 91, lon 181, speed/course n/a) make no report and count
@@ -220,5 +221,6 @@ class AisParser:
                 "class": track_class,
                 "operation_id": None,
                 "source": SOURCE,
+                "on_ground": kind != SAR_AIRCRAFT,  # a vessel is on the surface
             }
         ]

@@ -35,6 +35,7 @@ WireReport = TypedDict(
         "class": TrackClass,
         "operation_id": str | None,
         "source": str,
+        "on_ground": bool,
     },
 )
 

@@ -12,10 +12,21 @@ receiver's offset instead (``+01:00`` for CET: UTC = local - 1 h), and ``clock="
 ignores the line's time and stamps each line with the time it was received, which is right
 for a live feed from a receiver whose clock or zone is unknown (not for replaying a file).
 A line whose generated date/time is empty falls back to the logged one, then to receipt.
+A receiver on local time is the default mistake, and nothing else shows it (every line
+parses, every track is simply hours off), so with ``watch_clock`` (the CLI sets it for a
+live feed) the parser compares each line's time with the time it was received: when the
+difference holds steady at a whole number of quarter hours over :data:`OFFSET_LINES`
+lines, it warns once in words with the ``--utc-offset`` to use, and with
+``auto_offset`` applies it.
+
+On the ground. A surface position (MSG,2) and any position whose on-ground flag
+(field 21) is set make ``on_ground`` reports: a landed aircraft is no longer in airborne
+separation.
 
 Field layout (0-based): 0 ``MSG``, 1 transmission type, 4 hex ident, 6-7 generated date/time,
 8-9 logged date/time, 10 callsign, 11 altitude (ft, barometric), 12 ground speed (kt),
-13 track (deg), 14 lat, 15 lon, 16 vertical rate (fpm), 17 squawk, 18-21 flags.
+13 track (deg), 14 lat, 15 lon, 16 vertical rate (fpm), 17 squawk, 18-21 flags (alert,
+emergency, SPI, on ground; dump1090 writes -1 for set, 0 for clear).
 """
 
 from __future__ import annotations
@@ -39,6 +50,11 @@ _OTHER_RECORDS = frozenset({"SEL", "ID", "AIR", "STA", "CLK"})
 # Forget an aircraft not heard of for this long (message time), to bound memory.
 _FORGET_AFTER = timedelta(minutes=5)
 _PRUNE_EVERY_LINES = 20_000
+# Lines whose time differs from their receipt by the same whole quarter hours before the
+# parser says the receiver is on local time.
+OFFSET_LINES = 50
+_QUARTER = timedelta(minutes=15)
+_OFFSET_STEADY = timedelta(seconds=60)  # the receiver's clock may be this far off besides
 
 
 class BadLine(ValueError):
@@ -54,8 +70,8 @@ class _Aircraft:
     # (gs_kt, trk_deg, vs_fpm) and when it was generated
     velocity: tuple[float, float, float] | None = None
     velocity_t: datetime | None = None
-    # the latest position still waiting for a velocity: (t, lat, lon, alt_ft)
-    held: tuple[datetime, float, float, float] | None = None
+    # the latest position still waiting for a velocity: (t, lat, lon, alt_ft, on_ground)
+    held: tuple[datetime, float, float, float, bool] | None = None
 
 
 def platform_id(hex_ident: str) -> str:
@@ -76,6 +92,40 @@ def _number(text: str, name: str) -> float | None:
     if not math.isfinite(value):
         raise BadLine(f"{name} {text!r} is not finite")
     return value
+
+
+def format_offset(offset: timedelta) -> str:
+    """A UTC offset as ``--utc-offset`` takes it: ``+01:00``, ``-05:30``."""
+    minutes = round(offset.total_seconds() / 60.0)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+class OffsetWatch:
+    """Notices message times that run a steady whole number of quarter hours from receipt."""
+
+    def __init__(self, lines: int = OFFSET_LINES) -> None:
+        self.lines = lines
+        self._first: timedelta | None = None
+        self._steady = 0
+        self.found: timedelta | None = None  # the residual offset, once noticed (reported once)
+
+    def observe(self, at: datetime, received: datetime) -> timedelta | None:
+        """The offset, the one time it is noticed; None otherwise."""
+        if self.found is not None:
+            return None
+        skew = at - received
+        if self._first is None or abs(skew - self._first) > _OFFSET_STEADY:
+            self._first, self._steady = skew, 0
+        self._steady += 1
+        if self._steady < self.lines:
+            return None
+        quarters = round(self._first / _QUARTER)
+        if quarters == 0 or abs(self._first - quarters * _QUARTER) > _OFFSET_STEADY:
+            self._steady = 0  # in step with us, or off by no whole zone: nothing to say
+            return None
+        self.found = quarters * _QUARTER
+        return self.found
 
 
 def _sbs_time(date: str, clock: str) -> datetime | None:
@@ -103,6 +153,8 @@ class SbsParser:
         utc_offset: timedelta = timedelta(0),
         track_class: TrackClass = "en_route",
         log_interval_s: float = 10.0,
+        watch_clock: bool = False,
+        auto_offset: bool = False,
     ) -> None:
         if max_age_s <= 0:
             raise ValueError("max_age_s must be positive")
@@ -114,6 +166,8 @@ class SbsParser:
         self.aircraft: dict[str, _Aircraft] = {}
         self._log_bad = RateLimitedLog(log, "SBS", interval_s=log_interval_s)
         self._latest: datetime | None = None
+        self.offset_watch = OffsetWatch() if watch_clock or auto_offset else None
+        self.auto_offset = auto_offset
 
     # ------------------------------------------------------------------ public
     def feed(self, line: str, received: datetime | None = None) -> list[WireReport]:
@@ -147,6 +201,7 @@ class SbsParser:
         if not _HEX.fullmatch(hex_ident):
             raise BadLine(f"hex ident {hex_ident!r} is not 6 hex digits")
         at = self._time(fields, received)
+        on_ground = fields[21].strip() in ("-1", "1")
         alt = _number(fields[11].strip(), "altitude")
         gs = _number(fields[12].strip(), "ground speed")
         trk = _number(fields[13].strip(), "track")
@@ -178,7 +233,7 @@ class SbsParser:
         if kind == "4":
             return self._velocity(platform, plane, at, gs, trk, vs)
         if kind == "3":
-            return self._airborne(platform, plane, at, lat, lon, alt)
+            return self._airborne(platform, plane, at, lat, lon, alt, on_ground)
         if kind == "2":
             return self._surface(platform, plane, at, lat, lon, alt, gs, trk)
         self.counters.other += 1  # 1 ident, 5-8 altitude/squawk/all-call: state kept above
@@ -190,8 +245,33 @@ class SbsParser:
                 fields[8].strip(), fields[9].strip()
             )
             if naive is not None:
-                return (naive - self.utc_offset).replace(tzinfo=UTC)
+                at = (naive - self.utc_offset).replace(tzinfo=UTC)
+                if self.offset_watch is not None and received is not None:
+                    self._check_offset(at, received)
+                return at
         return (received or datetime.now(UTC)).astimezone(UTC)
+
+    def _check_offset(self, at: datetime, received: datetime) -> None:
+        residual = self.offset_watch.observe(at, received) if self.offset_watch else None
+        if residual is None:
+            return
+        suggested = self.utc_offset + residual
+        hours = abs(residual) / timedelta(hours=1)
+        way = "ahead of" if residual > timedelta(0) else "behind"
+        what = f"SBS message times run {hours:g} h {way} this machine's clock, steadily over {OFFSET_LINES} lines"
+        if self.auto_offset:
+            self.utc_offset = suggested
+            log.warning(
+                "%s: the receiver writes local time; applying --utc-offset %s", what, format_offset(suggested)
+            )
+        else:
+            log.warning(
+                "%s: the receiver writes local time (dump1090 does), so every track would be %g h off "
+                "(the service refuses reports from the future); run with --utc-offset %s (or --utc-offset auto)",
+                what,
+                hours,
+                format_offset(suggested),
+            )
 
     def _fresh(self, then: datetime | None, now: datetime) -> bool:
         return then is not None and abs(now - then) <= self.max_age
@@ -214,8 +294,8 @@ class SbsParser:
         if held is None or not self._fresh(held[0], at):
             self.counters.other += 1
             return []
-        t, lat, lon, alt = held
-        return [self._report(platform, t, lat, lon, alt, plane.velocity)]
+        t, lat, lon, alt, on_ground = held
+        return [self._report(platform, t, lat, lon, alt, plane.velocity, on_ground)]
 
     def _airborne(
         self,
@@ -225,6 +305,7 @@ class SbsParser:
         lat: float | None,
         lon: float | None,
         alt: float | None,
+        on_ground: bool,
     ) -> list[WireReport]:
         if lat is None or lon is None:
             self.counters.skipped += 1
@@ -235,11 +316,11 @@ class SbsParser:
                 return []
             alt = plane.alt_ft
         if plane.velocity is None or not self._fresh(plane.velocity_t, at):
-            plane.held = (at, lat, lon, alt)
+            plane.held = (at, lat, lon, alt, on_ground)
             self.counters.skipped += 1
             return []
         plane.held = None
-        return [self._report(platform, at, lat, lon, alt, plane.velocity)]
+        return [self._report(platform, at, lat, lon, alt, plane.velocity, on_ground)]
 
     def _surface(
         self,
@@ -264,7 +345,7 @@ class SbsParser:
                 return []
             alt = plane.alt_ft
         plane.held = None
-        return [self._report(platform, at, lat, lon, alt, (gs, trk % 360.0, 0.0))]
+        return [self._report(platform, at, lat, lon, alt, (gs, trk % 360.0, 0.0), on_ground=True)]
 
     def _report(
         self,
@@ -274,6 +355,7 @@ class SbsParser:
         lon: float,
         alt_ft: float,
         velocity: tuple[float, float, float],
+        on_ground: bool,
     ) -> WireReport:
         self.counters.reports += 1
         gs, trk, vs = velocity
@@ -291,6 +373,7 @@ class SbsParser:
             "class": self.track_class,
             "operation_id": None,
             "source": SOURCE,
+            "on_ground": on_ground,
         }
 
     def _prune(self) -> None:

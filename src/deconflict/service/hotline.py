@@ -33,14 +33,22 @@ from ..domain.message import (
     lead_time,
     levels_due,
     next_deadline_after,
+    resumed,
     roster_contacts,
     scoped_message_id,
+    stood_down,
 )
 from .commands import Signature
 from .conflicts import visible_conflict
 from .hotline_commands import MarkMessage, SendMessage, SetRoster
 from .hotline_ports import Box
-from .hotline_records import escalation_payload, message_payload, receipt_payload, roster_payload
+from .hotline_records import (
+    escalation_payload,
+    message_payload,
+    receipt_payload,
+    roster_payload,
+    stand_down_payload,
+)
 from .ports import Clock, UnitOfWork
 
 __all__ = [
@@ -58,6 +66,8 @@ __all__ = [
     "roster_of",
     "send_message",
     "set_roster",
+    "stand_down",
+    "take_up",
 ]
 
 
@@ -265,6 +275,37 @@ def escalate_due(
             )
         uow.commit()
     return taken
+
+
+def stand_down(
+    uow: UnitOfWork, now: datetime, message_id: str, alert_id: str, note: str
+) -> MessageRecord | None:
+    """Stand the message down (its alert cleared): no recipient escalates any more; the note
+    goes to the ledger and the parties. Inside a unit of work the caller commits."""
+    record = uow.messages.get(message_id)
+    if record is None:
+        return None
+    for receipt in record.receipts:
+        if receipt.next_deadline is not None:
+            uow.messages.save_receipt(message_id, stood_down(receipt))
+    uow.record("message.stood_down", stand_down_payload(record.message, alert_id, note, now), actor=None)
+    return record
+
+
+def take_up(
+    uow: UnitOfWork, now: datetime, policy: HotlinePolicy, message_id: str, alert_id: str, note: str
+) -> MessageRecord | None:
+    """Resume a stood-down message for its alert raised again: unacknowledged recipients escalate
+    again on the message's schedule. Inside a unit of work the caller commits."""
+    record = uow.messages.get(message_id)
+    if record is None:
+        return None
+    for receipt in record.receipts:
+        moved = resumed(receipt, record.message, policy.top_level)
+        if moved != receipt:
+            uow.messages.save_receipt(message_id, moved)
+    uow.record("message.resumed", stand_down_payload(record.message, alert_id, note, now), actor=None)
+    return record
 
 
 def next_escalation_at(uow: UnitOfWork) -> datetime | None:

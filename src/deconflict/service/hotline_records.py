@@ -18,6 +18,7 @@ __all__ = [
     "message_payload",
     "receipt_payload",
     "roster_payload",
+    "stand_down_payload",
 ]
 
 
@@ -89,6 +90,11 @@ def escalation_payload(
         "contacts": list(rung.contacts) if rung else [],
         "next_deadline": iso(next_deadline) if next_deadline else None,
     }
+
+
+def stand_down_payload(message: Message, alert_id: str, note: str, at: datetime) -> dict[str, Any]:
+    """A message stood down (``message.stood_down``) or resumed (``message.resumed``) for its alert."""
+    return {**_parties(message), "alert_id": alert_id, "note": note, "at": iso(at)}
 
 
 def roster_payload(party: str, levels: tuple[RosterLevel, ...]) -> dict[str, Any]:

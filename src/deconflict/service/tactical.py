@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,9 +45,17 @@ from ..domain.alert import (
 from ..domain.errors import NotFound
 from ..domain.ledger import LedgerEntry
 from ..domain.message import HotlinePolicy, MessageType, Precedence, Reference, ReferenceKind
-from ..domain.tactical.report import PositionReport, picture_at
+from ..domain.tactical.plausibility import (
+    LIMITS_BY_CLASS,
+    ClassLimits,
+    Doubt,
+    ahead_of_clock,
+    implausible,
+    jump,
+)
+from ..domain.tactical.report import COAST_S_BY_CLASS, PositionReport, picture_at
 from ..domain.tactical.watch import assess
-from .hotline import post_message
+from .hotline import post_message, stand_down, take_up
 from .hotline_commands import SendMessage
 from .ports import Clock, PartyRecord, UnitOfWork, UnitOfWorkFactory
 from .records import iso
@@ -59,6 +67,7 @@ __all__ = [
     "Monitor",
     "MonitorRules",
     "Reject",
+    "TrackChecks",
     "acknowledge",
     "alert_payload",
     "hold_monitor_lease",
@@ -75,9 +84,13 @@ _FLASH_KINDS = (AlertKind.SEPARATION, AlertKind.ZONE_BREACH)
 
 @dataclass(frozen=True, slots=True)
 class Reject:
+    """A report refused: its index in the batch, the field, why, and a reason code for
+    the counters (``invalid``, ``party``, ``operation``, ``future``, ``implausible``, ``jump``)."""
+
     index: int
     field: str
     error: str
+    reason: str = "invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,39 +99,81 @@ class IngestOutcome:
     rejected: tuple[Reject, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class TrackChecks:
+    """What a report must pass besides its own fields: not ahead of the service clock by more
+    than ``max_future_s``, within its class's bounds, no jump from the previous report."""
+
+    max_future_s: float = 5.0
+    limits: Mapping[str, ClassLimits] = field(default_factory=lambda: LIMITS_BY_CLASS)
+
+
+def _doubt(
+    report: PositionReport, previous: PositionReport | None, now: datetime, checks: TrackChecks
+) -> Doubt | None:
+    limits = checks.limits[report.platform_class]
+    return (
+        ahead_of_clock(report, now, checks.max_future_s)
+        or implausible(report, limits)
+        or (jump(previous, report, limits) if previous is not None else None)
+    )
+
+
 def ingest(
     uow: UnitOfWork,
     clock: Clock,
     party: str,
     reports: Sequence[tuple[int, PositionReport]],
     rejected: Sequence[Reject] = (),
+    checks: TrackChecks = TrackChecks(),
 ) -> IngestOutcome:
-    """Keep the reports of ``party`` (``(index in the batch, report)``); a link to an
-    operation that is not the party's own rejects that report only."""
+    """Keep the reports of ``party`` (``(index in the batch, report)``) that pass ``checks``
+    (each against the platform's previous report: the one held, or the batch's earlier one);
+    a link to an operation that is not the party's own rejects that report only."""
     out = list(rejected)
     with uow:
+        now = clock.now()
         linked = sorted({r.operation_id for _, r in reports if r.operation_id is not None})
         owners = uow.tracks.owners(linked) if linked else {}
+        mine = sorted({r.platform for _, r in reports if r.party == party})
+        previous = {r.platform: r for r in uow.tracks.latest_of(party, mine)}
         kept: list[PositionReport] = []
-        for index, report in reports:
+        for index, report in sorted(reports, key=lambda pair: (pair[1].platform, pair[1].at, pair[0])):
             if report.party != party:
-                out.append(Reject(index, "party", f"reports are accepted for {party} only"))
+                out.append(Reject(index, "party", f"reports are accepted for {party} only", "party"))
             elif report.operation_id is not None and owners.get(report.operation_id) != party:
-                out.append(Reject(index, "operation_id", f"{party} has no operation {report.operation_id!r}"))
+                out.append(
+                    Reject(
+                        index,
+                        "operation_id",
+                        f"{party} has no operation {report.operation_id!r}",
+                        "operation",
+                    )
+                )
+            elif (doubt := _doubt(report, previous.get(report.platform), now, checks)) is not None:
+                out.append(Reject(index, doubt.field, doubt.message, doubt.reason))
             else:
                 kept.append(report)
-        uow.tracks.upsert(kept, clock.now())
+                last = previous.get(report.platform)
+                if last is None or report.at >= last.at:
+                    previous[report.platform] = report
+        uow.tracks.upsert(kept, now)
         uow.commit()
     return IngestOutcome(len(kept), tuple(sorted(out, key=lambda r: r.index)))
 
 
 @dataclass(frozen=True, slots=True)
 class MonitorRules:
-    """How the monitor looks: report age, look-ahead for zones, and the hold before clearing."""
+    """How the monitor looks: how long each class coasts (never past ``max_age_s``), the
+    look-ahead for zones, how long a climb or descent is extrapolated, the hold before
+    clearing, and how soon after clearing a raised alert reuses its FLASH message."""
 
-    max_age_s: float = 60.0
+    max_age_s: float = 600.0
     look_ahead_s: float = 300.0
     clear_hold: timedelta = timedelta(seconds=10)
+    coast_s: Mapping[str, float] = field(default_factory=lambda: COAST_S_BY_CLASS)
+    vertical_horizon_s: float = 60.0
+    flash_reuse: timedelta = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,15 +273,23 @@ class Monitor:
         now = clock.now()
         look = timedelta(seconds=self.rules.look_ahead_s)
         with uow(write=False) as read:
-            reports = read.tracks.columns_since(now - timedelta(seconds=self.rules.max_age_s))
+            oldest = min(self.rules.max_age_s, max(self.rules.coast_s.values(), default=self.rules.max_age_s))
+            reports = read.tracks.columns_since(now - timedelta(seconds=oldest))
             zones = read.tracks.live_zones(now, now + look)
             linked = sorted({op for op in reports.operation_id if op is not None})
             volumes = read.tracks.operation_volumes(linked)
             everyone = [p.id for p in read.parties.all() if takes_messages(p.role)]
             open_alerts = read.alerts.open()
         loaded = time.perf_counter()
-        picture = picture_at(reports, now, self.rules.max_age_s)
-        findings = assess(picture, zones, volumes, self.rules.look_ahead_s, everyone)
+        rules = self.rules
+        picture = picture_at(
+            reports,
+            now,
+            rules.max_age_s,
+            coast_s_by_class=rules.coast_s,
+            vertical_horizon_s=rules.vertical_horizon_s,
+        )
+        findings = assess(picture, zones, volumes, rules.look_ahead_s, everyone, rules.vertical_horizon_s)
         assessed = time.perf_counter()
         for finding in findings:
             self.last_seen[finding.key] = now
@@ -285,6 +348,9 @@ class Monitor:
                 gone = replace(held, state=AlertState.CLEARED, cleared_at=now, updated_at=now)
                 uow.alerts.update(gone)
                 uow.record("alert.cleared", alert_payload(gone), actor=None)
+                if gone.message_id is not None:
+                    note = f"stand down: the alert has cleared ({held.finding.summary}); no further action"
+                    stand_down(uow, now, gone.message_id, gone.id, note)
                 cleared.append(gone)
             entries = uow.commit()
         out.raised += raised
@@ -295,25 +361,42 @@ class Monitor:
     def _raise(self, uow: UnitOfWork, finding: Finding, now: datetime) -> Alert:
         alert = Alert(str(uuid.uuid4()), finding, AlertState.NEW, now, now)
         if finding.kind in _FLASH_KINDS:
-            _ensure_service_party(uow, self.service_public_key, now)
-            when = "now" if finding.severity is Severity.CURRENT else "predicted"
-            message = post_message(
-                uow,
-                now,
-                self.policy,
-                SendMessage(
-                    party=SERVICE_PARTY,
-                    recipients=finding.parties,
-                    text=f"FLASH {when}: {finding.summary}. Acknowledge and coordinate on this hotline.",
-                    precedence=Precedence.FLASH,
-                    type=MessageType.ALERT,
-                    refs=(Reference(ReferenceKind.ALERT, alert.id),),
-                ),
-            )
-            alert = replace(alert, message_id=message.message.id)
+            alert = replace(alert, message_id=self._flash(uow, finding, alert.id, now))
         uow.alerts.add(alert)
         uow.record("alert.raised", alert_payload(alert), actor=None)
         return alert
+
+    def _flash(self, uow: UnitOfWork, finding: Finding, alert_id: str, now: datetime) -> str:
+        """The FLASH message of a new alert: the stood-down one of the same situation when it
+        cleared within the reuse hold (taken up again), else a new one to both parties."""
+        reused = self._reusable_message(uow, finding, now)
+        if reused is not None:
+            note = f"raised again: {finding.summary}. Acknowledge and coordinate on this hotline."
+            if take_up(uow, now, self.policy, reused, alert_id, note) is not None:
+                return reused
+        _ensure_service_party(uow, self.service_public_key, now)
+        when = "now" if finding.severity is Severity.CURRENT else "predicted"
+        message = post_message(
+            uow,
+            now,
+            self.policy,
+            SendMessage(
+                party=SERVICE_PARTY,
+                recipients=finding.parties,
+                text=f"FLASH {when}: {finding.summary}. Acknowledge and coordinate on this hotline.",
+                precedence=Precedence.FLASH,
+                type=MessageType.ALERT,
+                refs=(Reference(ReferenceKind.ALERT, alert_id),),
+            ),
+        )
+        return message.message.id
+
+    def _reusable_message(self, uow: UnitOfWork, finding: Finding, now: datetime) -> str | None:
+        """The FLASH of the same situation's alert cleared within the reuse hold, if any."""
+        if self.rules.flash_reuse <= timedelta(0):
+            return None
+        before = uow.alerts.last_cleared(finding.key, now - self.rules.flash_reuse)
+        return None if before is None else before.message_id
 
 
 def hold_monitor_lease(uow: UnitOfWork, clock: Clock, holder: str, ttl: timedelta) -> bool:

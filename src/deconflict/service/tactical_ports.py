@@ -29,6 +29,10 @@ class TrackRepository(Protocol):
         ``(party, platform)`` only, when given)."""
         ...
 
+    def latest_of(self, party: str, platforms: Sequence[str]) -> list[PositionReport]:
+        """The report held for each of these platforms of ``party`` (those it has)."""
+        ...
+
     def columns_since(self, at: datetime) -> ReportColumns:
         """The same as :meth:`since` for every party, in columns (the monitor's load)."""
         ...
@@ -52,6 +56,10 @@ class AlertRepository(Protocol):
     def get(self, alert_id: str, *, for_update: bool = False) -> Alert | None: ...
     def open(self) -> list[OpenAlert]:
         """Every alert not cleared, in brief."""
+        ...
+
+    def last_cleared(self, key: str, since: datetime) -> Alert | None:
+        """The alert with this key cleared most recently, at ``since`` or later."""
         ...
 
     def open_by_keys(self, keys: Sequence[str]) -> list[Alert]:

@@ -12,7 +12,19 @@ one memory of what was last seen, no CPU spent twice.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    false,
+)
 
 from .tables import metadata
 
@@ -34,6 +46,8 @@ tracks = Table(
     Column("operation_id", String(64), nullable=True),
     Column("source", String(16), nullable=False),
     Column("received_s", Float, nullable=False),  # service clock, Unix seconds
+    Column("pressure_alt_m", Float, nullable=True),  # ISA pressure altitude of a flight level report
+    Column("on_ground", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_tracks_t_s", tracks.c.t_s)
 

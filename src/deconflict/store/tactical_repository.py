@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, and_, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, insert, literal_column, select, tuple_, update
 
 from ..domain.activity import ActivityDomain
 from ..domain.alert import Alert, AlertKind, AlertState, Finding, OpenAlert, Severity
@@ -31,7 +31,10 @@ _UPSERT_COLUMNS = (
     "operation_id",
     "source",
     "received_s",
+    "pressure_alt_m",
+    "on_ground",
 )
+_HELD_AHEAD_S = "60.0"
 # Per dialect: the statement compiled once, and its parameter order when positional (SQLite's ?).
 _UPSERT_SQL: dict[str, tuple[str, tuple[str, ...] | None]] = {}
 
@@ -44,7 +47,10 @@ def _upsert_sql(conn: Connection) -> tuple[str, tuple[str, ...] | None]:
         statement = statement.on_conflict_do_update(
             index_elements=["party_id", "platform"],
             set_={c: statement.excluded[c] for c in _UPSERT_COLUMNS[2:]},
-            where=statement.excluded.t_s >= tt.tracks.c.t_s,
+            # A held report far ahead of the clock (stored before reports from the future
+            # were refused) must not shadow the good ones that follow it.
+            where=(statement.excluded.t_s >= tt.tracks.c.t_s)
+            | (tt.tracks.c.t_s > statement.excluded.received_s + literal_column(_HELD_AHEAD_S)),
         )
         compiled = statement.compile(dialect=conn.dialect)
         order = tuple(compiled.positiontup or ()) if compiled.positional else None
@@ -59,6 +65,8 @@ _PICTURE = select(
     tt.tracks.c.platform_class,
     tt.tracks.c.operation_id,
     tt.tracks.c.source,
+    tt.tracks.c.pressure_alt_m,
+    tt.tracks.c.on_ground,
 )
 _CURRENT_VOLUMES = (
     select(t.volumes, t.operations.c.party_id)
@@ -81,6 +89,8 @@ def _report(row: Any) -> PositionReport:
         platform_class=row.platform_class,
         operation_id=row.operation_id,
         source=row.source,
+        pressure_alt_m=row.pressure_alt_m,
+        on_ground=bool(row.on_ground),
     )
 
 
@@ -107,6 +117,8 @@ class SqlTrackRepository:
                 "operation_id": r.operation_id,
                 "source": r.source,
                 "received_s": received_s,
+                "pressure_alt_m": r.pressure_alt_m,
+                "on_ground": r.on_ground,
             }
             for r in reports
         ]
@@ -135,11 +147,21 @@ class SqlTrackRepository:
             query = query.limit(limit)
         return [_report(row) for row in self.conn.execute(query)]
 
+    def latest_of(self, party: str, platforms: Sequence[str]) -> list[PositionReport]:
+        if not platforms:
+            return []
+        query = select(tt.tracks).where(
+            tt.tracks.c.party_id == party, tt.tracks.c.platform.in_(sorted(set(platforms)))
+        )
+        return [_report(row) for row in self.conn.execute(query)]
+
     def columns_since(self, at: datetime) -> ReportColumns:
         rows = self.conn.execute(_PICTURE.where(tt.tracks.c.t_s >= at.timestamp())).all()
         if not rows:
             return ReportColumns.of([])
-        party, platform, t_s, lat, lon, alt, gs, trk, vs, klass, operation, source = zip(*rows, strict=True)
+        party, platform, t_s, lat, lon, alt, gs, trk, vs, klass, operation, source, pressure, ground = zip(
+            *rows, strict=True
+        )
 
         def floats(values: tuple[float, ...]) -> NDArray[np.float64]:
             return np.array(values, dtype=np.float64)
@@ -157,6 +179,8 @@ class SqlTrackRepository:
             platform_class=klass,
             operation_id=operation,
             source=source,
+            pressure_alt_m=np.array([np.nan if p is None else p for p in pressure], dtype=np.float64),
+            on_ground=np.array(ground, dtype=np.bool_),
         )
 
     def live_zones(self, start: datetime, end: datetime) -> list[TaggedVolume]:
@@ -265,6 +289,19 @@ class SqlAlertRepository:
             .order_by(tt.alerts.c.raised_at, tt.alerts.c.id)
         )
         return [OpenAlert(row.id, row.key, Severity(row.severity), utc(row.updated_at)) for row in rows]
+
+    def last_cleared(self, key: str, since: datetime) -> Alert | None:
+        row = self.conn.execute(
+            select(tt.alerts)
+            .where(
+                tt.alerts.c.key == key,
+                tt.alerts.c.state == AlertState.CLEARED.value,
+                tt.alerts.c.cleared_at >= since,
+            )
+            .order_by(tt.alerts.c.cleared_at.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _alert(row)
 
     def open_by_keys(self, keys: Sequence[str]) -> list[Alert]:
         if not keys:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from prometheus_client import CollectorRegistry, Counter
 from pydantic import BaseModel, Field
 
 from ...domain.access import Thing, require_writer
 from ...domain.errors import LimitExceeded
 from ...domain.units import METRES_PER_SECOND_PER_FPM, METRES_PER_SECOND_PER_KNOT
 from ...geoid import LazyEGM96
-from ...service.tactical import ingest, visible_tracks
+from ...service.tactical import Reject, TrackChecks, ingest, visible_tracks
 from ..auth import ActorDep, ServiceDep
 from ..errors import ERROR_RESPONSES
 from ..tracks_wire import ReportIn, parse_reports
@@ -53,19 +54,38 @@ class TrackView(BaseModel):
     platform_class: str = Field(serialization_alias="class")
     operation_id: str | None
     source: str
+    on_ground: bool = Field(description="A surface report: out of airborne separation.")
+
+
+def rejects_counter(registry: CollectorRegistry) -> Counter:
+    """``deconflict_track_rejects_total{reason}`` on /metrics: glitches, clocks ahead, bad fields."""
+    return Counter(
+        "deconflict_track_rejects", "Position reports refused, by reason", ["reason"], registry=registry
+    )
+
+
+def _count_rejects(request: Request, rejected: tuple[Reject, ...]) -> None:
+    counter: Counter | None = getattr(request.app.state, "track_rejects", None)
+    if counter is not None:
+        for reject in rejected:
+            counter.labels(reject.reason).inc()
 
 
 @router.post("")
-def post_tracks(service: ServiceDep, actor: ActorDep, batch: TrackBatch) -> IngestView:
+def post_tracks(service: ServiceDep, actor: ActorDep, batch: TrackBatch, request: Request) -> IngestView:
     """Report positions of your platforms. A report that fails its checks (or links to an
-    operation that is not yours) is rejected by index; the others are kept. Each platform's
-    newest report is what the monitor sees; a report older than the one held changes nothing."""
+    operation that is not yours) is rejected by index; the others are kept. So is one stamped
+    more than a few seconds ahead of the service clock, one outside its class's bounds, and one
+    that jumped further from the platform's previous report than the class can move. Each
+    platform's newest report is what the monitor sees; an older one changes nothing."""
     require_writer(actor, Thing.TRACK)
     limit = service.settings.max_track_batch
     if len(batch.reports) > limit:
         raise LimitExceeded(f"at most {limit} reports per batch, got {len(batch.reports)}", field="reports")
     reports, rejected = parse_reports(batch.reports, actor.party, _GEOID)
-    outcome = ingest(service.uow(), service.clock, actor.party, reports, rejected)
+    checks = TrackChecks(max_future_s=service.settings.track_max_future_s)
+    outcome = ingest(service.uow(), service.clock, actor.party, reports, rejected, checks)
+    _count_rejects(request, outcome.rejected)
     return IngestView(
         accepted=outcome.accepted,
         rejected=[RejectView(index=r.index, field=r.field, error=r.error) for r in outcome.rejected],
@@ -98,6 +118,7 @@ def list_tracks(
             platform_class=r.platform_class,
             operation_id=r.operation_id,
             source=r.source,
+            on_ground=r.on_ground,
         )
         for r in visible
     ]

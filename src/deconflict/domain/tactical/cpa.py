@@ -16,6 +16,19 @@ flies straight at its current ground speed, track and vertical rate. For a pair
   a *current loss* when both distances are already inside the minima.
   Comparisons are strict: exactly at the minimum is not a loss.
 
+Three refinements for real traffic. The altitude difference of a pair that
+both report pressure altitude (flight levels) is taken in pressure altitude,
+the pair's common reference, and its vertical minimum is reduced by the
+reporting step (:data:`.state.PRESSURE_ALTITUDE_RESOLUTION_M`): adjacent flight
+levels are never a loss; any other pair uses the W84 altitudes (and a
+micrometre less than the minimum, so that float rounding does not make exactly
+the minimum a loss). A climb or
+descent is extrapolated for at most ``vertical_horizon_s`` (then the platform is
+taken as level): ``dh(t) = dh + dw min(t, H)``, which is monotone, so the
+vertical interval stays one interval (it ends at ``H`` unless the levelled
+difference is inside the minimum, then it never ends). And a pair is tested
+only within one separation layer (airborne, surface), never on the ground.
+
 The local frame (a better frame than an equirectangular one)
 ------------------------------------------------------------
 Each pair is measured in the plane tangent to the Earth (a sphere of mean
@@ -45,9 +58,13 @@ the exact test only on pairs of different parties whose boxes overlap. Take the 
 ``T*``, and the largest ground speed ``g*``. Suppose the test finds a conflict:
 there is a time ``t`` in ``(0, T*)`` with ``|r_h(t)| < S*`` and ``|dh(t)| < V*``.
 
-1. Altitude: a's altitude at ``t`` lies in ``[h_a, h_a + w_a T*]``, b's likewise,
-   and they are less than ``V*`` apart, so the intervals padded by ``V*/2`` each
-   overlap.
+1. Altitude: a's altitude at ``t`` lies in ``[h_a, h_a + w_a min(T*, H)]``, b's
+   likewise, and they are less than ``V*`` apart, so the intervals padded by
+   ``V*/2`` each overlap. A pair compared in pressure altitude is less than
+   ``V*`` apart in pressure, and each W84 altitude is its pressure altitude
+   plus a fixed offset (the geoid there), so the W84 altitudes are less than
+   ``V* + D`` apart, ``D`` the spread of those offsets in the scene: the
+   padding is ``(V* + D) / 2``.
 2. Horizontal: let ``Y(t) = R u + v t`` be the platform moving along its tangent
    line in 3D. ``Y_b(t) - Y_a(t) = r + dv t = r_h(t) + (dv . m) t m`` because ``r``
    is orthogonal to ``m``, so ``|Y_b(t) - Y_a(t)|^2 = |r_h(t)|^2 + (dv . m)^2 t^2``.
@@ -80,13 +97,15 @@ from numpy.typing import NDArray
 
 from ..errors import InvalidInput
 from .motion import EARTH_RADIUS_M
-from .state import DEFAULT_MINIMA, Minima, TrackState
+from .state import DEFAULT_MINIMA, GROUND, PRESSURE_ALTITUDE_RESOLUTION_M, Minima, TrackState
 
 __all__ = ["EARTH_RADIUS_M", "PredictedConflict", "detect", "detect_brute_force"]
 
 # Relative speeds below these are "not moving" (no division by ~0).
 _STILL_DV2 = 1e-12  # (m/s)^2, horizontal
 _STILL_DW = 1e-9  # m/s, vertical
+# Exactly the minimum is not a loss, whatever the rounding of sums of metres.
+_ROUNDING_M = 1e-6
 # Extra padding of the swept boxes over the proof's bound, far above rounding.
 _PAD_M = 1.0
 # Pairs per vectorised batch: bounds memory whatever N, and keeps the temporaries
@@ -116,6 +135,9 @@ class PredictedConflict:
     current distance.
     ``[t_in_s, t_out_s]`` is the predicted loss of separation clipped to
     ``[0, look_ahead_s]``; ``current_loss`` when both distances are inside now.
+    ``vertical_bounded`` when the loss lasts past the vertical horizon while the
+    pair climbs or descends relative to each other: it rests on the assumption
+    that both level off there.
     """
 
     a: str
@@ -125,6 +147,7 @@ class PredictedConflict:
     t_in_s: float
     t_out_s: float
     current_loss: bool
+    vertical_bounded: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -138,8 +161,11 @@ class _Kinematics:
     vy: FloatArray
     vz: FloatArray
     alt_m: FloatArray
+    pressure_alt_m: FloatArray  # NaN when not reported
     vertical_rate_m_s: FloatArray
     ground_speed_m_s: FloatArray
+    layer: NDArray[np.int8]
+    vertical_horizon_s: float  # a climb or descent is extrapolated this long, then level
     party: IndexArray  # party code
     horizontal_m: FloatArray  # each platform's own minima
     vertical_m: FloatArray
@@ -157,10 +183,16 @@ class _Found:
     t_in_s: FloatArray
     t_out_s: FloatArray
     current_loss: NDArray[np.bool_]
+    vertical_bounded: NDArray[np.bool_]
 
 
-def _kinematics(state: TrackState, minima: Minima | Sequence[Minima]) -> _Kinematics:
+def _kinematics(
+    state: TrackState, minima: Minima | Sequence[Minima], vertical_horizon_s: float
+) -> _Kinematics:
     n = len(state)
+    horizon = float(vertical_horizon_s)
+    if not horizon >= 0.0:
+        raise InvalidInput(f"must be 0 or more seconds, got {horizon}", field="vertical_horizon_s")
     if isinstance(minima, Minima):
         table = [minima]
         which = np.zeros(n, dtype=np.intp)
@@ -187,8 +219,11 @@ def _kinematics(state: TrackState, minima: Minima | Sequence[Minima]) -> _Kinema
         vy=east_speed * cos_lon - north_speed * sin_lat * sin_lon,
         vz=north_speed * cos_lat,
         alt_m=state.alt_m,
+        pressure_alt_m=state.pressure_alt_m,
         vertical_rate_m_s=state.vertical_rate_m_s,
         ground_speed_m_s=state.ground_speed_m_s,
+        layer=state.layer,
+        vertical_horizon_s=horizon,
         party=party.reshape(n).astype(np.intp),
         horizontal_m=np.array([m.horizontal_m for m in table])[which],
         vertical_m=np.array([m.vertical_m for m in table])[which],
@@ -227,23 +262,36 @@ def _test_pairs(k: _Kinematics, a: IndexArray, b: IndexArray) -> _Found:
     half = np.sqrt(np.maximum(sep_h2 - dcpa2, 0.0) / safe_dv2)
     t_in_h = np.where(moving, np.where(crosses, tcpa - half, np.inf), np.where(inside_h, -np.inf, np.inf))
     t_out_h = np.where(moving, np.where(crosses, tcpa + half, -np.inf), np.where(inside_h, np.inf, -np.inf))
-    # Vertical: |dh + dw t| < sep_v.
-    dh = k.alt_m[b] - k.alt_m[a]
+    # Vertical: |dh + dw min(t, H)| < sep_v, in pressure altitude when both report one.
+    pa_a, pa_b = k.pressure_alt_m[a], k.pressure_alt_m[b]
+    pressure = np.isfinite(pa_a) & np.isfinite(pa_b)
+    dh = np.where(pressure, pa_b - pa_a, k.alt_m[b] - k.alt_m[a])
     dw = k.vertical_rate_m_s[b] - k.vertical_rate_m_s[a]
-    sep_v = np.maximum(k.vertical_m[a], k.vertical_m[b])
+    sep_v = np.maximum(k.vertical_m[a], k.vertical_m[b]) - np.where(
+        pressure, PRESSURE_ALTITUDE_RESOLUTION_M, _ROUNDING_M
+    )
     inside_v = np.abs(dh) < sep_v
     climbing = np.abs(dw) > _STILL_DW
     safe_dw = np.where(climbing, dw, 1.0)
     t1, t2 = (-sep_v - dh) / safe_dw, (sep_v - dh) / safe_dw
+    horizon = k.vertical_horizon_s
+    levels_inside = np.abs(dh + safe_dw * horizon) < sep_v if math.isfinite(horizon) else False
     t_in_v = np.where(climbing, np.minimum(t1, t2), np.where(inside_v, -np.inf, np.inf))
-    t_out_v = np.where(climbing, np.maximum(t1, t2), np.where(inside_v, np.inf, -np.inf))
+    t_out_climb = np.where(levels_inside, np.inf, np.minimum(np.maximum(t1, t2), horizon))
+    t_out_v = np.where(climbing, t_out_climb, np.where(inside_v, np.inf, -np.inf))
     look = np.maximum(k.look_ahead_s[a], k.look_ahead_s[b])
     t_in = np.maximum(t_in_h, t_in_v)
     t_out = np.minimum(t_out_h, t_out_v)
     current = near & inside_h & inside_v
-    hit = ((near & (t_in < t_out) & (t_out > 0.0) & (t_in < look)) | current) & (k.party[a] != k.party[b])
+    layered = (k.layer[a] == k.layer[b]) & (k.layer[a] != GROUND)
+    hit = (
+        ((near & (t_in < t_out) & (t_out > 0.0) & (t_in < look)) | current)
+        & (k.party[a] != k.party[b])
+        & layered
+    )
     t_in_s = np.where(current, 0.0, np.clip(t_in, 0.0, look))
     t_out_s = np.minimum(np.maximum(t_out, t_in_s), look)
+    bounded = climbing & (t_out_s > horizon)
     return _Found(
         a=a[hit],
         b=b[hit],
@@ -252,6 +300,7 @@ def _test_pairs(k: _Kinematics, a: IndexArray, b: IndexArray) -> _Found:
         t_in_s=t_in_s[hit],
         t_out_s=t_out_s[hit],
         current_loss=current[hit],
+        vertical_bounded=bounded[hit],
     )
 
 
@@ -286,21 +335,23 @@ def _assemble(state: TrackState, batches: list[_Found]) -> tuple[PredictedConfli
     names_b = state.ids[by_id[second[order]]].tolist()
     columns = [
         np.concatenate([getattr(f, name) for f in batches])[order].tolist()
-        for name in ("tcpa_s", "dcpa_m", "t_in_s", "t_out_s", "current_loss")
+        for name in ("tcpa_s", "dcpa_m", "t_in_s", "t_out_s", "current_loss", "vertical_bounded")
     ]
     return tuple(PredictedConflict(*row) for row in zip(names_a, names_b, *columns, strict=True))
 
 
 def detect_brute_force(
-    state: TrackState, minima: Minima | Sequence[Minima] = DEFAULT_MINIMA
+    state: TrackState,
+    minima: Minima | Sequence[Minima] = DEFAULT_MINIMA,
+    vertical_horizon_s: float = math.inf,
 ) -> tuple[PredictedConflict, ...]:
     """Every pair tested: the O(N^2) oracle. Batched, so memory stays bounded.
 
     ``minima`` is one :class:`Minima` for all, or one per platform (a pair uses
-    the larger of each). Returns conflicts between different parties, sorted by
-    ``(a, b)``.
+    the larger of each); vertical rates are extrapolated ``vertical_horizon_s``
+    at most. Returns conflicts between different parties, sorted by ``(a, b)``.
     """
-    k = _kinematics(state, minima)
+    k = _kinematics(state, minima, vertical_horizon_s)
     n = len(state)
     partners = (n - 1 - np.arange(n)).astype(np.int64)
     found = [_test_pairs(k, a, b) for a, b in _expand(partners, _ORACLE_BATCH)]
@@ -338,7 +389,10 @@ def _swept_boxes(k: _Kinematics) -> tuple[FloatArray, FloatArray]:
         theta_max = min(theta_max, 2.0 * math.asin(reach / (2.0 * EARTH_RADIUS_M)))
     lean = 4.0 * speed * look * math.sin(theta_max / 4.0)
     pad_h = 0.5 * math.hypot(sep_h, lean) + _PAD_M
-    pad_v = 0.5 * sep_v + _PAD_M
+    offset = k.alt_m - k.pressure_alt_m  # the geoid under each pressure altitude
+    offset = offset[np.isfinite(offset)]
+    spread = float(offset.max() - offset.min()) if offset.size else 0.0
+    pad_v = 0.5 * (sep_v + spread) + _PAD_M
     lo = np.empty((n, 4))
     hi = np.empty((n, 4))
     for d, axis in enumerate(_scene_axes(k)):
@@ -346,7 +400,7 @@ def _swept_boxes(k: _Kinematics) -> tuple[FloatArray, FloatArray]:
         end = start + look * (axis[0] * k.vx + axis[1] * k.vy + axis[2] * k.vz)
         lo[:, d] = np.minimum(start, end) - pad_h
         hi[:, d] = np.maximum(start, end) + pad_h
-    end_alt = k.alt_m + k.vertical_rate_m_s * look
+    end_alt = k.alt_m + k.vertical_rate_m_s * min(look, k.vertical_horizon_s)
     lo[:, 3] = np.minimum(k.alt_m, end_alt) - pad_v
     hi[:, 3] = np.maximum(k.alt_m, end_alt) + pad_v
     return lo, hi
@@ -423,14 +477,16 @@ def _candidates(k: _Kinematics, budget: int) -> Iterator[tuple[IndexArray, Index
 
 
 def detect(
-    state: TrackState, minima: Minima | Sequence[Minima] = DEFAULT_MINIMA
+    state: TrackState,
+    minima: Minima | Sequence[Minima] = DEFAULT_MINIMA,
+    vertical_horizon_s: float = math.inf,
 ) -> tuple[PredictedConflict, ...]:
     """The same conflicts as :func:`detect_brute_force`, without testing every pair.
 
     Swept boxes in a uniform grid pick the candidate pairs (a superset of the
     conflicts: see the module docstring); the exact test runs on those only.
     """
-    k = _kinematics(state, minima)
+    k = _kinematics(state, minima, vertical_horizon_s)
     if len(state) < 2:
         return ()
     found = [_test_pairs(k, a, b) for a, b in _candidates(k, _PAIR_BUDGET)]

@@ -3,10 +3,15 @@
 A report is one platform's position and velocity at one instant, as a party
 sent it (batch API, ADS-B, AIS). Reports arrive at different instants; the
 picture at ``now`` dead-reckons each platform's latest report to ``now`` along
-its velocity (:func:`.motion.advance`), drops reports older than a maximum age
-(a lost track predicts nothing worth alerting on), and holds the result as one
-:class:`.state.TrackState` whose ids are ``party/platform`` — two parties may
-use the same platform name.
+its velocity (:func:`.motion.advance`), drops reports older than its class may
+coast (:data:`COAST_S_BY_CLASS`: a few seconds for an aircraft heard twice a
+second, minutes for a vessel; a lost track predicts nothing worth alerting
+on), and holds the result as one :class:`.state.TrackState` whose ids are
+``party/platform`` — two parties may use the same platform name.
+
+A report given as a flight level keeps its pressure altitude beside the W84
+one, so that two of them are compared as pressure altitudes; a surface report
+(``on_ground``) is out of airborne separation (:func:`separation_layers`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,9 +29,24 @@ from numpy.typing import NDArray
 from ..errors import InvalidInput
 from ..timewindow import as_utc
 from .motion import advance
-from .state import MINIMA_BY_CLASS, Minima, TrackState
+from .state import AIRBORNE, GROUND, MINIMA_BY_CLASS, SURFACE, Minima, TrackState
 
-__all__ = ["Picture", "PositionReport", "ReportColumns", "picture_at", "track_id"]
+__all__ = [
+    "COAST_S_BY_CLASS",
+    "Picture",
+    "PositionReport",
+    "ReportColumns",
+    "picture_at",
+    "separation_layers",
+    "track_id",
+]
+
+# How long a platform that stopped reporting is dead-reckoned, by class: a few of its
+# source's normal update gaps (ADS-B positions come twice a second, a drone's telemetry
+# every second or so, an AIS class A vessel's every 2 s to 3 min, class B's up to 3 min).
+COAST_S_BY_CLASS: Mapping[str, float] = MappingProxyType(
+    {"en_route": 10.0, "terminal": 10.0, "drone": 10.0, "vessel": 360.0}
+)
 
 PLATFORM_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
@@ -37,7 +58,9 @@ def track_id(party: str, platform: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PositionReport:
-    """One platform at one instant. Altitude is metres above the WGS84 ellipsoid."""
+    """One platform at one instant. Altitude is metres above the WGS84 ellipsoid;
+    ``pressure_alt_m`` is the pressure altitude (ISA) when it was reported as a
+    flight level; ``on_ground`` marks a surface report (landed, taxiing, afloat)."""
 
     party: str
     platform: str
@@ -51,9 +74,17 @@ class PositionReport:
     platform_class: str = "en_route"
     operation_id: str | None = None
     source: str = "api"
+    pressure_alt_m: float | None = None
+    on_ground: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "at", as_utc(self.at, field="t"))
+        if self.pressure_alt_m is not None:
+            pressure = float(self.pressure_alt_m)
+            if not math.isfinite(pressure):
+                raise InvalidInput(f"must be a finite number, got {pressure}", field="alt")
+            object.__setattr__(self, "pressure_alt_m", pressure)
+        object.__setattr__(self, "on_ground", bool(self.on_ground))
         if not PLATFORM_PATTERN.fullmatch(self.platform):
             raise InvalidInput("1 to 64 characters of letters, digits and . _ : -", field="platform")
         for name in ("lat_deg", "lon_deg", "alt_m", "ground_speed_m_s", "track_deg", "vertical_rate_m_s"):
@@ -82,7 +113,8 @@ class ReportColumns:
     """Many reports in columns (one row per report): what the monitor loads each cycle.
 
     Columns are not checked again: they come from reports that were (the store
-    holds only checked ones). ``t_s`` is seconds since the Unix epoch.
+    holds only checked ones). ``t_s`` is seconds since the Unix epoch;
+    ``pressure_alt_m`` is NaN where none was reported.
     """
 
     party: Sequence[str]
@@ -97,6 +129,8 @@ class ReportColumns:
     platform_class: Sequence[str]
     operation_id: Sequence[str | None]
     source: Sequence[str]
+    pressure_alt_m: NDArray[np.float64]
+    on_ground: NDArray[np.bool_]
 
     def __len__(self) -> int:
         return len(self.party)
@@ -119,6 +153,11 @@ class ReportColumns:
             platform_class=[r.platform_class for r in reports],
             operation_id=[r.operation_id for r in reports],
             source=[r.source for r in reports],
+            pressure_alt_m=np.array(
+                [math.nan if r.pressure_alt_m is None else r.pressure_alt_m for r in reports],
+                dtype=np.float64,
+            ),
+            on_ground=np.array([r.on_ground for r in reports], dtype=np.bool_),
         )
 
     def take(self, rows: NDArray[np.intp]) -> ReportColumns:
@@ -136,6 +175,8 @@ class ReportColumns:
             platform_class=[self.platform_class[i] for i in picked],
             operation_id=[self.operation_id[i] for i in picked],
             source=[self.source[i] for i in picked],
+            pressure_alt_m=self.pressure_alt_m[rows],
+            on_ground=self.on_ground[rows],
         )
 
     def report(self, i: int) -> PositionReport:
@@ -152,6 +193,8 @@ class ReportColumns:
             platform_class=self.platform_class[i],
             operation_id=self.operation_id[i],
             source=self.source[i],
+            pressure_alt_m=None if math.isnan(self.pressure_alt_m[i]) else float(self.pressure_alt_m[i]),
+            on_ground=bool(self.on_ground[i]),
         )
 
 
@@ -182,21 +225,37 @@ class Picture:
         return {str(ids[i]): op for i, op in enumerate(self.reports.operation_id) if op is not None}
 
 
+def separation_layers(classes: Sequence[str], on_ground: NDArray[np.bool_]) -> NDArray[np.int8]:
+    """Where each platform is separated: vessels on the sea surface (from each other);
+    an aircraft or drone reported on the ground nowhere (it has landed); else airborne."""
+    vessel = np.array(classes, dtype=np.str_) == "vessel" if len(classes) else np.zeros(0, dtype=np.bool_)
+    return np.where(vessel, SURFACE, np.where(on_ground, GROUND, AIRBORNE)).astype(np.int8)
+
+
 def picture_at(
     reports: Sequence[PositionReport] | ReportColumns,
     now: datetime,
     max_age_s: float,
     minima_by_class: Mapping[str, Minima] = MINIMA_BY_CLASS,
+    coast_s_by_class: Mapping[str, float] | None = None,
+    vertical_horizon_s: float = math.inf,
 ) -> Picture:
-    """The latest report of each platform no older than ``max_age_s``, moved on to ``now``.
+    """The latest report of each platform, moved on to ``now``, while it may coast.
 
-    A report from the future (a sender's clock ahead of ours) is moved back to
-    ``now`` the same way; one more than ``max_age_s`` ahead is dropped too.
+    A report older than ``max_age_s`` or than its class's coast time
+    (``coast_s_by_class``; none: ``max_age_s`` alone) is dropped. A report from
+    the future (a sender's clock ahead of ours) is moved back to ``now`` the
+    same way; one more than ``max_age_s`` ahead is dropped too. Altitudes move
+    with the vertical rate for at most ``vertical_horizon_s``.
     """
     now = as_utc(now, field="now")
     columns = reports if isinstance(reports, ReportColumns) else ReportColumns.of(reports)
     ages = now.timestamp() - columns.t_s
-    live = np.flatnonzero(np.abs(ages) <= max_age_s)
+    limit = np.full(ages.shape[0], float(max_age_s))
+    if coast_s_by_class is not None and ages.size:
+        table = {name: min(float(max_age_s), float(s)) for name, s in coast_s_by_class.items()}
+        limit = np.array([table.get(c, float(max_age_s)) for c in columns.platform_class], dtype=np.float64)
+    live = np.flatnonzero((ages <= limit) & (ages >= -float(max_age_s)))
     ids = (
         np.char.add(
             np.char.add(np.array(columns.party, dtype=np.str_)[live], "/"),
@@ -213,15 +272,18 @@ def picture_at(
     kept = columns.take(rows)
     age = ages[rows]
     lat, lon = advance(kept.lat_deg, kept.lon_deg, kept.ground_speed_m_s, kept.track_deg, age)
+    climb = kept.vertical_rate_m_s * np.clip(age, -vertical_horizon_s, vertical_horizon_s)
     state = TrackState.from_columns(
         now,
         ids=ids[order[first]],
         party=kept.party,
         lat_deg=np.clip(lat, -90.0, 90.0),
         lon_deg=np.clip(lon, -180.0, 180.0),
-        alt_m=kept.alt_m + kept.vertical_rate_m_s * age,
+        alt_m=kept.alt_m + climb,
         ground_speed_m_s=kept.ground_speed_m_s,
         track_deg=kept.track_deg,
         vertical_rate_m_s=kept.vertical_rate_m_s,
+        pressure_alt_m=kept.pressure_alt_m + climb,
+        layer=separation_layers(kept.platform_class, kept.on_ground),
     )
     return Picture(state, kept, tuple(minima_by_class[c] for c in kept.platform_class))

@@ -14,7 +14,20 @@ column               unit     meaning
 ``ground_speed_m_s`` m/s      horizontal speed over the ground, >= 0
 ``track_deg``        deg      direction of travel, clockwise from true north
 ``vertical_rate_m_s`` m/s     positive climbing
+``pressure_alt_m``   m        pressure altitude (ISA, 1013.25 hPa) when reported
+                              as a flight level, else NaN (optional column)
+``layer``            --       :data:`AIRBORNE`, :data:`SURFACE` (vessels at sea)
+                              or :data:`GROUND` (landed aircraft, not separated);
+                              separation is tested within one layer (optional
+                              column, default airborne)
 ==================== ======== ==================================================
+
+Two pressure altitudes are compared as pressure altitudes: two aircraft at
+adjacent flight levels are exactly 1,000 ft apart whatever the geoid below
+each. Their altitudes are reported in steps of
+:data:`PRESSURE_ALTITUDE_RESOLUTION_M` (25 ft, ADS-B), so such a pair is in
+vertical loss only when reported more than one step inside the minimum: two
+aircraft reported 975 ft apart may be exactly 1,000 ft apart.
 
 Arrays are copied on construction and made read-only, so a state is a value.
 """
@@ -23,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
@@ -35,10 +48,14 @@ from ..timewindow import as_utc
 from ..units import METRES_PER_FOOT, METRES_PER_NAUTICAL_MILE
 
 __all__ = [
+    "AIRBORNE",
     "DEFAULT_MINIMA",
     "DRONE_MINIMA",
+    "GROUND",
     "MAX_LOOK_AHEAD_S",
     "MINIMA_BY_CLASS",
+    "PRESSURE_ALTITUDE_RESOLUTION_M",
+    "SURFACE",
     "TERMINAL_MINIMA",
     "VESSEL_MINIMA",
     "Minima",
@@ -49,6 +66,17 @@ __all__ = [
 # The tactical model extrapolates straight lines in a local flat frame; past an
 # hour that is no longer a prediction worth alerting on.
 MAX_LOOK_AHEAD_S = 3600.0
+
+# The step in which ADS-B (and Mode S) reports a pressure altitude.
+PRESSURE_ALTITUDE_RESOLUTION_M = 25.0 * METRES_PER_FOOT
+
+# Separation layers: a pair is tested only within one layer, and never on the ground.
+AIRBORNE = 0
+SURFACE = 1  # vessels at sea: separated from each other, not from aircraft
+GROUND = 2  # landed or taxiing aircraft, ground vehicles: no airborne separation
+
+_NO_FLOATS: NDArray[np.float64] = np.empty(0, dtype=np.float64)
+_NO_LAYERS: NDArray[np.int8] = np.empty(0, dtype=np.int8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +190,8 @@ class TrackState:
     ground_speed_m_s: NDArray[np.float64]
     track_deg: NDArray[np.float64]
     vertical_rate_m_s: NDArray[np.float64]
+    pressure_alt_m: NDArray[np.float64] = field(default_factory=lambda: _NO_FLOATS)
+    layer: NDArray[np.int8] = field(default_factory=lambda: _NO_LAYERS)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "at", as_utc(self.at, field="at"))
@@ -189,6 +219,22 @@ class TrackState:
             "vertical_rate_m_s",
         ):
             object.__setattr__(self, name, _floats(getattr(self, name), name, n))
+        pressure = np.array(self.pressure_alt_m, dtype=np.float64, copy=True)
+        if pressure.size == 0:
+            pressure = np.full(n, np.nan)
+        if pressure.shape != (n,) or np.isinf(pressure).any():
+            raise InvalidInput(
+                f"must hold {n} finite values or NaN, one per platform", field="pressure_alt_m"
+            )
+        pressure.setflags(write=False)
+        object.__setattr__(self, "pressure_alt_m", pressure)
+        layer = np.array(self.layer, dtype=np.int8, copy=True)
+        if layer.size == 0:
+            layer = np.full(n, AIRBORNE, dtype=np.int8)
+        if layer.shape != (n,) or not np.isin(layer, (AIRBORNE, SURFACE, GROUND)).all():
+            raise InvalidInput(f"must hold {n} layers (0 airborne, 1 surface, 2 ground)", field="layer")
+        layer.setflags(write=False)
+        object.__setattr__(self, "layer", layer)
         _within(self.lat_deg, -90.0, 90.0, "lat_deg")
         _within(self.lon_deg, -180.0, 180.0, "lon_deg")
         _within(self.ground_speed_m_s, 0.0, math.inf, "ground_speed_m_s")
@@ -206,6 +252,8 @@ class TrackState:
         ground_speed_m_s: ArrayLike,
         track_deg: ArrayLike,
         vertical_rate_m_s: ArrayLike,
+        pressure_alt_m: ArrayLike | None = None,
+        layer: ArrayLike | None = None,
     ) -> TrackState:
         """Build a state from any sequences; they are copied and checked."""
         n = len(ids)
@@ -219,6 +267,8 @@ class TrackState:
             _floats(ground_speed_m_s, "ground_speed_m_s", n),
             _floats(track_deg, "track_deg", n),
             _floats(vertical_rate_m_s, "vertical_rate_m_s", n),
+            _NO_FLOATS if pressure_alt_m is None else np.asarray(pressure_alt_m, dtype=np.float64),
+            _NO_LAYERS if layer is None else np.asarray(layer, dtype=np.int8),
         )
 
     def __len__(self) -> int:

@@ -12,16 +12,24 @@ against the declared volume, and it no longer holds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from ..alert import AlertKind, Finding, Severity
+from ..altitude import flight_level_uncertainty_m
 from ..volume import TaggedVolume, Volume4D
 from .conformance import NonConformance, non_conformances
 from .cpa import PredictedConflict, detect
-from .report import Picture
+from .report import Picture, PositionReport
 from .zones import ZoneBreach, zone_breaches
 
-__all__ = ["assess", "breach_finding", "nonconformance_finding", "separation_finding"]
+__all__ = [
+    "assess",
+    "breach_finding",
+    "nonconformance_finding",
+    "prediction_confidence",
+    "separation_finding",
+]
 
 NM = 1852.0
 
@@ -30,8 +38,33 @@ def _seconds(value: float) -> float:
     return round(float(value), 1)
 
 
-def separation_finding(picture: Picture, found: PredictedConflict) -> Finding:
+def prediction_confidence(found: PredictedConflict, vertical_horizon_s: float) -> str:
+    """How sure a separation finding is: ``high`` for a loss now or one predicted within the
+    vertical horizon from the reported velocities; ``medium`` for a later one that needs no
+    levelling off (straight lines further ahead); ``low`` when it rests on both levelling off
+    at the horizon (a climb or descent not extrapolated further)."""
+    if found.vertical_bounded:
+        return "low"
+    if found.current_loss or found.t_in_s <= vertical_horizon_s:
+        return "high"
+    return "medium"
+
+
+def _vertical_reference(a: PositionReport, b: PositionReport) -> tuple[str, float]:
+    """The pair's common altitude reference, and how uncertain converting to it was (m)."""
+    pressures = [r.pressure_alt_m for r in (a, b) if r.pressure_alt_m is not None]
+    if len(pressures) == 2:
+        return "pressure", 0.0
+    if not pressures:
+        return "geometric", 0.0
+    return "mixed", flight_level_uncertainty_m(pressures[0])
+
+
+def separation_finding(
+    picture: Picture, found: PredictedConflict, vertical_horizon_s: float = math.inf
+) -> Finding:
     a, b = picture.report(found.a), picture.report(found.b)
+    reference, uncertainty = _vertical_reference(a, b)
     if found.current_loss:
         severity, summary = Severity.CURRENT, f"loss of separation now between {found.a} and {found.b}"
     else:
@@ -52,6 +85,10 @@ def separation_finding(picture: Picture, found: PredictedConflict) -> Finding:
             "dcpa_m": round(found.dcpa_m),
             "t_in_s": _seconds(found.t_in_s),
             "t_out_s": _seconds(found.t_out_s),
+            "vertical_reference": reference,
+            "vertical_uncertainty_m": round(uncertainty),
+            "vertical_bounded": found.vertical_bounded,
+            "confidence": prediction_confidence(found, vertical_horizon_s),
         },
     )
 
@@ -103,17 +140,22 @@ def assess(
     operation_volumes: Mapping[str, Sequence[Volume4D]],
     look_ahead_s: float,
     everyone: Sequence[str] = (),
+    vertical_horizon_s: float = math.inf,
 ) -> list[Finding]:
     """Every finding of one cycle, sorted by key.
 
     ``operation_volumes`` holds the volumes of the operations tracks are linked
     to (links to anything else are ignored); ``everyone`` lists the parties a
-    non-conformance concerns besides the owner.
+    non-conformance concerns besides the owner; climbs and descents are
+    extrapolated ``vertical_horizon_s`` at most.
     """
     if not len(picture):
         return []
     state = picture.state
-    findings = [separation_finding(picture, c) for c in detect(state, picture.minima)]
+    findings = [
+        separation_finding(picture, c, vertical_horizon_s)
+        for c in detect(state, picture.minima, vertical_horizon_s)
+    ]
     findings += [breach_finding(picture, b) for b in zone_breaches(state, zones, look_ahead_s)]
     links = {track: op for track, op in picture.links().items() if op in operation_volumes}
     findings += [
