@@ -6,7 +6,7 @@ import typer
 
 
 def build_app() -> typer.Typer:
-    from . import aco, conflicts, cpa, feed, ledger, navarea, party, serve, submit
+    from . import aco, conflicts, cpa, feed, ledger, monitor, navarea, party, serve, submit
     from . import hotline as hotline_cli
 
     app = typer.Typer(
@@ -27,6 +27,7 @@ def build_app() -> typer.Typer:
     app.add_typer(navarea.navarea_app, name="navarea")
     app.add_typer(aco.aco_app, name="aco")
     app.add_typer(feed.feed_app, name="feed")
+    app.add_typer(monitor.monitor_app, name="monitor")
     return app
 
 
