@@ -63,7 +63,20 @@ class Settings(BaseSettings):
         default=300.0, ge=0, le=3600, description="Watch: how far ahead zone entries are predicted."
     )
     alert_clear_hold_s: float = Field(
-        default=10.0, ge=0, description="Watch: an alert clears once unseen for this long."
+        default=30.0, ge=0, description="Watch: an alert clears once unseen for this long."
+    )
+    alert_confirm_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Watch: a predicted loss is raised once seen in every cycle for this long...",
+    )
+    alert_raise_within_s: float = Field(
+        default=60.0, ge=0, description="Watch: ...or at once when predicted within this many seconds."
+    )
+    alert_rearm_s: float = Field(
+        default=120.0,
+        ge=0,
+        description="Watch: a situation cleared this recently is raised again only if more severe.",
     )
     max_track_batch: int = Field(
         default=5000, ge=1, description="Watch: most reports in one POST /v1/tracks."

@@ -111,6 +111,9 @@ def monitor_for(service: Deconflict) -> Monitor:
         max_age_s=settings.track_max_age_s,
         look_ahead_s=settings.monitor_look_ahead_s,
         clear_hold=timedelta(seconds=settings.alert_clear_hold_s),
+        confirm=timedelta(seconds=settings.alert_confirm_s),
+        raise_within_s=settings.alert_raise_within_s,
+        rearm=timedelta(seconds=settings.alert_rearm_s),
     )
     return Monitor(rules, hotline_policy(settings), service.key.public_b64)
 
@@ -155,7 +158,7 @@ async def monitor_loop(app: FastAPI, interval_s: float) -> None:
         leading = hold_monitor_lease(service.uow(), service.clock, holder, ttl)
         metrics.leader.set(1 if leading else 0)
         if not leading:
-            monitor.last_seen.clear()  # the leader's memory is the one that counts
+            monitor.forget()  # the leader's memory is the one that counts
             return
         outcome = monitor.cycle(service.uow, service.clock)
         if outcome.entries:
