@@ -30,7 +30,8 @@ import anyio
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
-from ..bootstrap import Deconflict, hotline_policy
+from ..aerodromes import terminal_areas
+from ..bootstrap import Deconflict, hotline_policy, terminal_rules
 from ..service.hotline import escalate_due, next_escalation_at
 from ..service.leases import next_lapse_at, suspend_lapsed
 from ..service.ports import UnitOfWork
@@ -114,6 +115,7 @@ def monitor_for(service: Deconflict) -> Monitor:
         confirm=timedelta(seconds=settings.alert_confirm_s),
         raise_within_s=settings.alert_raise_within_s,
         rearm=timedelta(seconds=settings.alert_rearm_s),
+        terminal=terminal_areas(settings.terminal_aerodromes, terminal_rules(settings)),
     )
     return Monitor(rules, hotline_policy(settings), service.key.public_b64)
 

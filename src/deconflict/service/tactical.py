@@ -37,6 +37,7 @@ from ..domain.errors import NotFound
 from ..domain.ledger import LedgerEntry
 from ..domain.message import HotlinePolicy, MessageType, Precedence, Reference, ReferenceKind
 from ..domain.tactical.report import PositionReport, picture_at
+from ..domain.tactical.terminal import TerminalAreas
 from ..domain.tactical.watch import assess
 from .hotline import post_message
 from .hotline_commands import SendMessage
@@ -114,6 +115,7 @@ class MonitorRules:
     confirm: timedelta = timedelta(0)
     raise_within_s: float = 0.0
     rearm: timedelta = timedelta(0)
+    terminal: TerminalAreas | None = None  # aerodromes whose terminal rules apply
 
     @property
     def hysteresis(self) -> Hysteresis:
@@ -234,7 +236,7 @@ class Monitor:
             open_alerts = read.alerts.open()
         loaded = time.perf_counter()
         picture = picture_at(reports, now, self.rules.max_age_s)
-        findings = assess(picture, zones, volumes, self.rules.look_ahead_s, everyone)
+        findings = assess(picture, zones, volumes, self.rules.look_ahead_s, everyone, self.rules.terminal)
         assessed = time.perf_counter()
         seen_now = {f.key for f in findings}
         for key in [k for k in self.seen_since if k not in seen_now]:
