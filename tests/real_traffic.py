@@ -10,9 +10,8 @@ Parties: an aircraft is blue's when its ICAO address is odd, red's when even.
 A *true close approach* is computed here from the recorded positions alone, independently of
 the monitor: at one recorded instant, two aircraft of different parties, both airborne, both
 with a position recorded at that instant, closer than 5 NM on the WGS84 ellipsoid (pyproj's
-geodesic) and less than 1,000 ft apart in recorded pressure altitude, each rounded to the
-nearest 100 ft (the flight level a controller reads: ADS-B reports in 25 ft steps, and an
-aircraft holding FL350 reads 34,975 to 35,025 ft, so FL350 against FL360 is not a loss). Those are the en-route
+geodesic) and less than 1,000 ft apart in recorded pressure altitude (exactly 1,000 ft is
+not a loss). Those are the en-route
 radar minima (ICAO Doc 4444, 5 NM / 1,000 ft), the ones that apply at every position of this
 sample: it lies above FL300, far above any terminal area (:func:`check_en_route` asserts it).
 One approach is a maximal run of such instants of one pair (a gap of more than one sampling
@@ -99,9 +98,11 @@ def write_csv(data: Any, path: Path) -> Path:
     return path
 
 
-def true_approaches(data: Any, level_ft: float = 100.0) -> list[Approach]:
-    """Every true close approach in the sample (see the module docstring); ``level_ft`` 0
-    compares the recorded altitudes as they are (25 ft steps)."""
+def true_approaches(data: Any, level_ft: float = 0.0) -> list[Approach]:
+    """Every true close approach in the sample (see the module docstring). ``level_ft`` 100
+    rounds each altitude to the flight level a controller reads first (ADS-B reports in 25 ft
+    steps, so an aircraft holding FL350 reads 34,975 to 35,025 ft and FL350 against FL360 may
+    read 975 ft apart); 0 compares the recorded altitudes as they are."""
     from pyproj import Geod
 
     geod = Geod(ellps="WGS84")

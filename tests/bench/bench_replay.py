@@ -44,17 +44,17 @@ def main() -> None:
     args = parser.parse_args()
     data = real_traffic.load_sample(datetime.fromisoformat(args.start), args.minutes)
     truth = real_traffic.true_approaches(data)
-    raw = real_traffic.true_approaches(data, level_ft=0.0)
+    levels = real_traffic.true_approaches(data, level_ft=100.0)
     with tempfile.TemporaryDirectory() as scratch:
         path = real_traffic.write_csv(data, Path(scratch) / "sample.csv")
         started = time.perf_counter()
         items = run_replay(path)
         took = time.perf_counter() - started
     figures = real_traffic.figures(items, truth, args.look_ahead_s)
-    unrounded = real_traffic.figures(items, raw, args.look_ahead_s)
+    by_level = real_traffic.figures(items, levels, args.look_ahead_s)
     line = (
         f"{args.label or 'replay'} {real_traffic.SAMPLE} {args.start} +{args.minutes:.0f} min "
-        f"({len(data)} states): {figures.line()} | against unrounded altitudes: {unrounded.line()}"
+        f"({len(data)} states): {figures.line()} | against altitudes rounded to flight levels: {by_level.line()}"
         f"; replay {took:.0f} s"
     )
     print(line)

@@ -150,7 +150,7 @@ class MonitorMetrics:
 async def monitor_loop(app: FastAPI, interval_s: float) -> None:
     """A monitor cycle every ``interval_s`` (measured start to start); a slow cycle is not queued."""
     service: Deconflict = app.state.service
-    monitor = monitor_for(service)
+    monitor = await anyio.to_thread.run_sync(monitor_for, service)  # reads the aerodrome list
     metrics = MonitorMetrics(getattr(app.state, "metrics", None) or CollectorRegistry())
 
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
