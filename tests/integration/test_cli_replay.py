@@ -83,3 +83,29 @@ def test_bad_input_is_one_line_and_exit_two(tmp_path: Path) -> None:
     assert code == 2 and "needs a party" in err
     code, _, err = run("--party", "nofile")
     assert code == 2 and "PARTY=FILE" in err
+
+
+def sbs_recording(tmp_path: Path, name: str, hex_ident: str, lon: float, track: float) -> Path:
+    """dump1090's text for one aircraft: a velocity (MSG,4) then a position (MSG,3) every 10 s."""
+    lines = []
+    for t in range(0, 121, 10):
+        moment = START + timedelta(seconds=t)
+        stamp = f"{moment:%Y/%m/%d},{moment:%H:%M:%S}.000"
+        lat, lon_t = advance(50.0, lon, 480 * METRES_PER_SECOND_PER_KNOT, track, float(t))
+        lines.append(f"MSG,4,1,1,{hex_ident},1,{stamp},{stamp},,,480,{track},,,0,,0,0,0,0")
+        lines.append(
+            f"MSG,3,1,1,{hex_ident},1,{stamp},{stamp},,35000,,,{float(lat):.5f},{float(lon_t):.5f},,,0,0,0,0"
+        )
+    path = tmp_path / f"{name}.sbs"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="ascii")
+    return path
+
+
+def test_sbs_recordings_one_per_party(tmp_path: Path) -> None:
+    blue = sbs_recording(tmp_path, "blue", "3C6444", 10.0, 90.0)
+    red = sbs_recording(tmp_path, "red", "4CA2D1", 10.3, 270.0)
+    code, out, _ = run("--format", "sbs", "--party", f"blue={blue}", "--party", f"red={red}", "--json")
+    assert code == 1
+    [alert] = json.loads(out)
+    assert alert["subjects"]["platforms"] == ["blue/3C6444", "red/4CA2D1"]
+    assert datetime.fromisoformat(alert["raised_at"]) == START
