@@ -12,11 +12,13 @@ from __future__ import annotations
 from functools import cache
 
 from .domain.errors import InvalidInput
+from .domain.tactical.state import Minima
 from .domain.tactical.terminal import Aerodrome, TerminalAreas, TerminalRules
-from .domain.units import METRES_PER_FOOT
+from .domain.units import METRES_PER_FOOT, METRES_PER_NAUTICAL_MILE
 from .geoid import egm96
+from .settings import Settings
 
-__all__ = ["aerodromes", "terminal_areas"]
+__all__ = ["aerodromes", "terminal_areas", "terminal_areas_for", "terminal_rules"]
 
 
 @cache
@@ -54,3 +56,22 @@ def terminal_areas(selection: str, rules: TerminalRules) -> TerminalAreas | None
     """The indexed terminal areas of the selected aerodromes (None when there are none)."""
     found = aerodromes(selection)
     return TerminalAreas(found, rules) if found else None
+
+
+def terminal_rules(settings: Settings) -> TerminalRules:
+    """The terminal-area and tower-zone extents and minima, from settings."""
+    return TerminalRules(
+        area_radius_m=settings.terminal_area_radius_nm * METRES_PER_NAUTICAL_MILE,
+        area_height_m=settings.terminal_area_height_ft * METRES_PER_FOOT,
+        minima=Minima(
+            horizontal_m=settings.terminal_sep_h_nm * METRES_PER_NAUTICAL_MILE,
+            vertical_m=settings.terminal_sep_v_ft * METRES_PER_FOOT,
+        ),
+        tower_radius_m=settings.tower_radius_nm * METRES_PER_NAUTICAL_MILE,
+        tower_height_m=settings.tower_height_ft * METRES_PER_FOOT,
+    )
+
+
+def terminal_areas_for(settings: Settings) -> TerminalAreas | None:
+    """The terminal areas the settings name, with the settings' rules."""
+    return terminal_areas(settings.terminal_aerodromes, terminal_rules(settings))

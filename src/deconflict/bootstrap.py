@@ -13,9 +13,6 @@ from .domain.conflict import Separation
 from .domain.message import HotlinePolicy, Precedence
 from .domain.signing import generate_keypair, public_key_of
 from .domain.spectrum import EmissionReach
-from .domain.tactical.state import Minima
-from .domain.tactical.terminal import TerminalRules
-from .domain.units import METRES_PER_FOOT, METRES_PER_NAUTICAL_MILE
 from .service.operations import Rules
 from .service.ports import Clock, SystemClock
 from .settings import Settings
@@ -71,20 +68,6 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Deconflict:
         lease=timedelta(seconds=settings.lease_s),
     )
     return Deconflict(settings, engine, key, clock or SystemClock(), rules)
-
-
-def terminal_rules(settings: Settings) -> TerminalRules:
-    """The terminal-area and tower-zone extents and minima, from settings."""
-    return TerminalRules(
-        area_radius_m=settings.terminal_area_radius_nm * METRES_PER_NAUTICAL_MILE,
-        area_height_m=settings.terminal_area_height_ft * METRES_PER_FOOT,
-        minima=Minima(
-            horizontal_m=settings.terminal_sep_h_nm * METRES_PER_NAUTICAL_MILE,
-            vertical_m=settings.terminal_sep_v_ft * METRES_PER_FOOT,
-        ),
-        tower_radius_m=settings.tower_radius_nm * METRES_PER_NAUTICAL_MILE,
-        tower_height_m=settings.tower_height_ft * METRES_PER_FOOT,
-    )
 
 
 def hotline_policy(settings: Settings) -> HotlinePolicy:

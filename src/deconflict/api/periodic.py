@@ -30,8 +30,8 @@ import anyio
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
-from ..aerodromes import terminal_areas
-from ..bootstrap import Deconflict, hotline_policy, terminal_rules
+from ..aerodromes import terminal_areas_for
+from ..bootstrap import Deconflict, hotline_policy
 from ..service.hotline import escalate_due, next_escalation_at
 from ..service.leases import next_lapse_at, suspend_lapsed
 from ..service.ports import UnitOfWork
@@ -115,7 +115,7 @@ def monitor_for(service: Deconflict) -> Monitor:
         confirm=timedelta(seconds=settings.alert_confirm_s),
         raise_within_s=settings.alert_raise_within_s,
         rearm=timedelta(seconds=settings.alert_rearm_s),
-        terminal=terminal_areas(settings.terminal_aerodromes, terminal_rules(settings)),
+        terminal=terminal_areas_for(settings),
     )
     return Monitor(rules, hotline_policy(settings), service.key.public_b64)
 
