@@ -97,7 +97,45 @@ class Settings(BaseSettings):
         description="Watch: an alert raised again this soon after clearing reuses its FLASH message.",
     )
     alert_clear_hold_s: float = Field(
-        default=10.0, ge=0, description="Watch: an alert clears once unseen for this long."
+        default=30.0, ge=0, description="Watch: an alert clears once unseen for this long."
+    )
+    alert_confirm_s: float = Field(
+        default=10.0,
+        ge=0,
+        description="Watch: a predicted loss is raised once seen in every cycle for this long...",
+    )
+    alert_raise_within_s: float = Field(
+        default=60.0, ge=0, description="Watch: ...or at once when predicted within this many seconds."
+    )
+    alert_rearm_s: float = Field(
+        default=120.0,
+        ge=0,
+        description="Watch: a situation cleared this recently is raised again only if more severe.",
+    )
+    terminal_aerodromes: str = Field(
+        default="iata",
+        description="Watch: aerodromes with terminal rules: iata (those with an IATA code), all, none, "
+        "or ICAO indicators separated by commas.",
+    )
+    terminal_area_radius_nm: float = Field(
+        default=30.0, ge=0, description="Watch: terminal area radius around an aerodrome, NM."
+    )
+    terminal_area_height_ft: float = Field(
+        default=10_000.0, ge=0, description="Watch: terminal area top, ft above the aerodrome."
+    )
+    terminal_sep_h_nm: float = Field(
+        default=3.0, gt=0, description="Watch: horizontal minimum inside a terminal area, NM."
+    )
+    terminal_sep_v_ft: float = Field(
+        default=1000.0, gt=0, description="Watch: vertical minimum inside a terminal area, ft."
+    )
+    tower_radius_nm: float = Field(
+        default=5.0, ge=0, description="Watch: aircraft this close to an aerodrome and below..."
+    )
+    tower_height_ft: float = Field(
+        default=2500.0,
+        ge=0,
+        description="Watch: ...this height above it are the tower's: no separation alert.",
     )
     max_track_batch: int = Field(
         default=5000, ge=1, description="Watch: most reports in one POST /v1/tracks."

@@ -323,3 +323,40 @@ def test_a_cleared_alert_stands_its_flash_down_and_a_re_raised_one_reuses_it(
     svc.clock.moment = back + timedelta(seconds=1)
     steps = escalate_due(svc.uow(), svc.clock, policy)
     assert {(s.party, s.level) for s in steps} == {(p, 1) for p in ("blue", "red")}
+
+
+def test_hysteresis_a_distant_prediction_waits_and_a_cleared_pair_is_not_raised_again_a_second_later(
+    svc: Any,
+) -> None:
+    rules = MonitorRules(
+        clear_hold=timedelta(seconds=30),
+        confirm=timedelta(seconds=10),
+        raise_within_s=60.0,
+        rearm=timedelta(seconds=120),
+    )
+    monitor = Monitor(rules, HotlinePolicy(), svc.key.public_b64)
+    # 1.5 deg apart (107 km) head-on: a loss predicted in about 190 s, not close in time.
+    send(svc, "blue", report("blue", "A", 10.0, 90.0))
+    send(svc, "red", report("red", "B", 11.5, 270.0))
+    assert not cycle(svc, monitor).raised
+    assert not cycle(svc, monitor, NOW + timedelta(seconds=5)).raised
+    [raised] = cycle(svc, monitor, NOW + timedelta(seconds=10)).raised
+    # B climbs away; the alert clears 30 s after it was last seen (at +10 s).
+    away = NOW + timedelta(seconds=11)
+    send(svc, "red", report("red", "B", 11.5, 270.0, at=away, alt_m=FL350_M + 3000))
+    assert not cycle(svc, monitor, away).cleared
+    assert not cycle(svc, monitor, NOW + timedelta(seconds=39)).cleared
+    gone = NOW + timedelta(seconds=40)
+    assert [a.id for a in cycle(svc, monitor, gone).cleared] == [raised.id]
+    # Back on the level a second after the clear, predicted again: not raised within the rearm hold...
+    back = gone + timedelta(seconds=1)
+    send(svc, "red", report("red", "B", 11.2, 270.0, at=back))
+    send(svc, "blue", report("blue", "A", 10.3, 90.0, at=back))
+    for second in (0, 15, 30):
+        assert not cycle(svc, monitor, back + timedelta(seconds=second)).raised
+    # ...but a current loss is more severe, and is raised.
+    close = back + timedelta(seconds=31)
+    send(svc, "blue", report("blue", "A", 10.70, 90.0, at=close))
+    send(svc, "red", report("red", "B", 10.74, 270.0, at=close))
+    [again] = cycle(svc, monitor, close).raised
+    assert again.finding.severity is Severity.CURRENT and again.id != raised.id

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from builders import T0
+from deconflict.domain.access import Role, Viewer
 from deconflict.domain.errors import InvalidInput, NotFound
 from deconflict.domain.review import Period, ReportKind, Spread, Tally
-from deconflict.service.reports import EVERYTHING, ReportQuery, Viewer, review_report
+from deconflict.service.reports import EVERYTHING, ReportQuery, review_report
 from review_scenario import Scenario, build_day
 
 
@@ -215,7 +216,7 @@ def test_each_role_sees_the_figures_about_pairs_it_belongs_to(
     conflict_rows: int,
 ) -> None:
     role = {"watcher": "observer", "root": "admin"}.get(viewer, "party")
-    who = Viewer(viewer, role)
+    who = Viewer(viewer, Role(role))
     notice = report(day, ReportKind.NOTICE, who)
     assert [r.party for r in notice.rows] == notice_parties
     assert [n.operation_id for n in notice.late] == late
@@ -226,10 +227,10 @@ def test_each_role_sees_the_figures_about_pairs_it_belongs_to(
 
 
 def test_a_party_filter_keeps_the_figures_about_that_party(day: Scenario) -> None:
-    watcher = Viewer("watcher", "observer")
+    watcher = Viewer("watcher", Role.OBSERVER)
     rows = report(day, ReportKind.RECIPROCITY, watcher, party="green").rows
     assert [(r.party, r.other) for r in rows] == [("blue", "green"), ("green", "blue")]
-    assert report(day, ReportKind.CONFLICTS, Viewer("blue", "party"), party="green").rows == ()
+    assert report(day, ReportKind.CONFLICTS, Viewer("blue", Role.PARTY), party="green").rows == ()
 
 
 def test_bad_queries_name_the_field(day: Scenario) -> None:

@@ -11,7 +11,9 @@ from deconflict.domain.alert import (
     Alert,
     AlertKind,
     AlertState,
+    Cleared,
     Finding,
+    Hysteresis,
     OpenAlert,
     Severity,
     acknowledge_alert,
@@ -80,3 +82,56 @@ def test_each_concerned_party_acknowledges_once_and_outsiders_cannot() -> None:
     cleared = Alert("a2", finding(), AlertState.CLEARED, T0, T0, cleared_at=T0)
     with pytest.raises(InvalidTransition):
         acknowledge_alert(cleared, "blue", T0)
+
+
+RULES = Hysteresis(
+    clear_hold=timedelta(seconds=30),
+    confirm=timedelta(seconds=10),
+    raise_within_s=60.0,
+    rearm=timedelta(seconds=120),
+)
+
+
+def predicted(t_in_s: float) -> Finding:
+    return Finding(
+        AlertKind.SEPARATION,
+        "separation:blue/A|red/B",
+        ("blue", "red"),
+        Severity.PREDICTED,
+        "close",
+        detail={"t_in_s": t_in_s},
+    )
+
+
+def test_a_distant_prediction_is_raised_only_once_it_has_persisted() -> None:
+    f = predicted(240.0)
+    assert not reconcile([], [f], {}, T0, RULES, seen_since={f.key: T0})
+    later = T0 + timedelta(seconds=9)
+    assert not reconcile([], [f], {}, later, RULES, seen_since={f.key: T0})
+    assert reconcile([], [f], {}, T0 + timedelta(seconds=10), RULES, seen_since={f.key: T0}).raised == (f,)
+
+
+def test_a_close_prediction_or_a_current_loss_is_raised_at_once() -> None:
+    assert reconcile([], [predicted(45.0)], {}, T0, RULES).raised
+    now = finding(severity=Severity.CURRENT)
+    assert reconcile([], [now], {}, T0, RULES).raised == (now,)
+
+
+def test_a_cleared_situation_is_not_raised_again_within_the_rearm_hold_unless_more_severe() -> None:
+    f = predicted(30.0)
+    gone = {f.key: Cleared(T0, Severity.PREDICTED)}
+    one_second_later = T0 + timedelta(seconds=1)
+    assert not reconcile([], [f], {}, one_second_later, RULES, cleared=gone)
+    worse = finding(severity=Severity.CURRENT)
+    assert reconcile([], [worse], {}, one_second_later, RULES, cleared=gone).raised == (worse,)
+    assert not reconcile(
+        [], [worse], {}, one_second_later, RULES, cleared={f.key: Cleared(T0, Severity.CURRENT)}
+    )
+    assert reconcile([], [f], {}, T0 + timedelta(seconds=120), RULES, cleared=gone).raised == (f,)
+
+
+def test_the_longer_hold_clears_later() -> None:
+    open_alert = alert(finding())
+    seen = {open_alert.key: T0}
+    assert not reconcile([open_alert], [], seen, T0 + timedelta(seconds=29), RULES)
+    assert reconcile([open_alert], [], seen, T0 + timedelta(seconds=30), RULES).cleared == (open_alert,)

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from builders import T0
+from deconflict.domain.access import Access, Role, Thing, Viewer, may, relation
 from deconflict.domain.errors import InvalidInput
 from deconflict.domain.ledger import ChainHead, LedgerEntry, make_entry, redact
-from deconflict.domain.review import Period, ReportKind, build_report, may_see, nearest_rank, spread
+from deconflict.domain.review import Period, ReportKind, build_report, nearest_rank, spread
 from deconflict.domain.signing import generate_keypair
 
 KEY = generate_keypair()[0]
@@ -66,7 +67,8 @@ def test_a_period_is_half_open_and_needs_aware_times_in_order() -> None:
     ],
 )
 def test_a_party_sees_figures_about_pairs_it_belongs_to(role: str, viewer: str, sees: bool) -> None:
-    assert may_see(role, viewer, ("blue", "red")) is sees
+    reader = Viewer(viewer, Role(role))
+    assert may(reader, Thing.FIGURE, Access.SEE, relation(viewer, None, ("blue", "red"))) is sees
 
 
 def _messages(sender: str, recipient: str, count: int, prev: LedgerEntry | ChainHead) -> list[LedgerEntry]:

@@ -30,6 +30,7 @@ import anyio
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from ..aerodromes import terminal_areas_for
 from ..bootstrap import Deconflict, hotline_policy
 from ..service.hotline import escalate_due, next_escalation_at
 from ..service.leases import next_lapse_at, suspend_lapsed
@@ -119,6 +120,10 @@ def monitor_for(service: Deconflict) -> Monitor:
         },
         vertical_horizon_s=settings.monitor_vertical_horizon_s,
         flash_reuse=timedelta(seconds=settings.flash_reuse_s),
+        confirm=timedelta(seconds=settings.alert_confirm_s),
+        raise_within_s=settings.alert_raise_within_s,
+        rearm=timedelta(seconds=settings.alert_rearm_s),
+        terminal=terminal_areas_for(settings),
     )
     return Monitor(rules, hotline_policy(settings), service.key.public_b64)
 
@@ -153,7 +158,7 @@ class MonitorMetrics:
 async def monitor_loop(app: FastAPI, interval_s: float) -> None:
     """A monitor cycle every ``interval_s`` (measured start to start); a slow cycle is not queued."""
     service: Deconflict = app.state.service
-    monitor = monitor_for(service)
+    monitor = await anyio.to_thread.run_sync(monitor_for, service)  # reads the aerodrome list
     metrics = MonitorMetrics(getattr(app.state, "metrics", None) or CollectorRegistry())
 
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -163,7 +168,7 @@ async def monitor_loop(app: FastAPI, interval_s: float) -> None:
         leading = hold_monitor_lease(service.uow(), service.clock, holder, ttl)
         metrics.leader.set(1 if leading else 0)
         if not leading:
-            monitor.last_seen.clear()  # the leader's memory is the one that counts
+            monitor.forget()  # the leader's memory is the one that counts
             return
         outcome = monitor.cycle(service.uow, service.clock)
         if outcome.entries:

@@ -55,6 +55,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "feed": LazyCommand(
         "feed", "feed_app", "Feed live tracks from a receiver (ADS-B SBS-1, AIS NMEA) to the service."
     ),
+    "monitor": LazyCommand("monitor", "monitor_app", "The tactical monitor, offline."),
     "report": LazyCommand(
         "report",
         "report_command",

@@ -12,8 +12,6 @@ input (the message names the line and column).
 
 from __future__ import annotations
 
-import csv
-import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,66 +28,33 @@ from ..domain.units import (
     METRES_PER_SECOND_PER_FPM,
     METRES_PER_SECOND_PER_KNOT,
 )
+from ..formats.track_csv import NUMBERS, read_track_rows, where
 from .output import EXIT_FOUND, EXIT_OK, console, fail, print_json
-
-COLUMNS = ("id", "party", "t", "lat", "lon", "alt_ft", "gs_kt", "trk_deg", "vs_fpm")
-_NUMBERS = ("lat", "lon", "alt_ft", "gs_kt", "trk_deg", "vs_fpm")
-_RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "gs_kt": (0.0, math.inf)}
-
-
-def _where(line: int, column: str | None = None) -> str:
-    return f"line {line}" if column is None else f"line {line}, column {column}"
-
-
-def _instant(text: str, line: int) -> datetime:
-    try:
-        return datetime.fromtimestamp(float(text), tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        pass
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(
-            f"{text!r} is not an RFC 3339 time (e.g. 2026-11-22T10:00:00Z)", field=_where(line, "t")
-        ) from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidInput(f"{text!r} needs a UTC offset (e.g. Z or +00:00)", field=_where(line, "t"))
-    return moment.astimezone(UTC)
-
-
-def _number(text: str, line: int, column: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a number", field=_where(line, column)) from None
-    if not math.isfinite(value):
-        raise InvalidInput(f"{text!r} is not a finite number", field=_where(line, column))
-    low, high = _RANGES.get(column, (-math.inf, math.inf))
-    if not low <= value <= high:
-        raise InvalidInput(f"{value} is outside [{low}, {high}]", field=_where(line, column))
-    return value
 
 
 def read_tracks(path: Path) -> TrackState:
     """Read the one-instant track CSV into a :class:`TrackState` (SI units)."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(_rows(csv.DictReader(handle)))
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise InvalidInput(f"cannot read {path}: {error}", field="tracks") from None
-    at = rows[0][1] if rows else datetime.fromtimestamp(0.0, tz=UTC)
+    rows = read_track_rows(path)
+    at = rows[0].at if rows else datetime.fromtimestamp(0.0, tz=UTC)
     seen: dict[str, int] = {}
-    for line, _, text, _ in rows:
-        if text["id"] in seen:
+    for row in rows:
+        if row.at != at:
             raise InvalidInput(
-                f"id {text['id']!r} already used on line {seen[text['id']]}", field=_where(line, "id")
+                f"instant {row.at.isoformat()} differs from {at.isoformat()} on line "
+                f"{rows[0].line}; a file holds one instant",
+                field=where(row.line, "t"),
             )
-        seen[text["id"]] = line
-    column = {name: [values[name] for _, _, _, values in rows] for name in _NUMBERS}
+        ident = row.text["id"]
+        if ident in seen:
+            raise InvalidInput(
+                f"id {ident!r} already used on line {seen[ident]}", field=where(row.line, "id")
+            )
+        seen[ident] = row.line
+    column = {name: [row.numbers[name] for row in rows] for name in NUMBERS}
     return TrackState.from_columns(
         at,
-        ids=[text["id"] for _, _, text, _ in rows],
-        party=[text["party"] for _, _, text, _ in rows],
+        ids=[row.text["id"] for row in rows],
+        party=[row.text["party"] for row in rows],
         lat_deg=column["lat"],
         lon_deg=column["lon"],
         alt_m=[v * METRES_PER_FOOT for v in column["alt_ft"]],
@@ -97,40 +62,6 @@ def read_tracks(path: Path) -> TrackState:
         track_deg=column["trk_deg"],
         vertical_rate_m_s=[v * METRES_PER_SECOND_PER_FPM for v in column["vs_fpm"]],
     )
-
-
-def _rows(
-    reader: csv.DictReader[str],
-) -> list[tuple[int, datetime, dict[str, str], dict[str, float]]]:
-    header = reader.fieldnames
-    if not header:
-        raise InvalidInput(f"empty file: expected a header {','.join(COLUMNS)}", field=_where(1))
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        raise InvalidInput(
-            f"missing column(s) {', '.join(missing)}; the header must name {','.join(COLUMNS)}",
-            field=_where(1),
-        )
-    out: list[tuple[int, datetime, dict[str, str], dict[str, float]]] = []
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            raise InvalidInput(f"more fields than the header's {len(header)}", field=_where(line))
-        text: dict[str, str] = {}
-        for name in COLUMNS:
-            value = row.get(name)
-            if value is None or not value.strip():
-                raise InvalidInput("missing value", field=_where(line, name))
-            text[name] = value.strip()
-        moment = _instant(text["t"], line)
-        if out and moment != out[0][1]:
-            raise InvalidInput(
-                f"instant {moment.isoformat()} differs from {out[0][1].isoformat()} on line "
-                f"{out[0][0]}; a file holds one instant",
-                field=_where(line, "t"),
-            )
-        out.append((line, moment, text, {n: _number(text[n], line, n) for n in _NUMBERS}))
-    return out
 
 
 def conflict_json(conflict: PredictedConflict) -> dict[str, Any]:

@@ -21,6 +21,8 @@ The rules, one :class:`Rule` per thing and access in :data:`RULES`:
 - **Late notices** are seen by the operation's owner and the parties it
   concerns (and observers, the administrator); a **token issued** by its party
   (and observers, the administrator).
+- A **report's figure** is seen by the parties it is about (observers, the
+  administrator: every figure).
 - Everything else (party registrations, checkpoints, suspensions, the public
   key ring) is seen by everyone.
 - Writing anything needs a writing role (party or administrator); observers
@@ -105,6 +107,7 @@ class Thing(StrEnum):
     NOTICE = "notice"  # a late notice
     TOKEN = "token"  # noqa: S105 - a token issued (the event, never the token)
     PUBLIC = "public"  # parties, checkpoints, suspensions, keys, the ledger head
+    FIGURE = "figure"  # a review report's figure about some parties (a pair, a party's notice)
 
 
 class Access(StrEnum):
@@ -165,6 +168,7 @@ RULES: Mapping[tuple[Thing, Access], Rule] = {
     (Thing.NOTICE, Access.SEE): Rule(_PARTIES, OVERSIGHT),
     (Thing.TOKEN, Access.SEE): Rule(frozenset({Relation.OWNER}), OVERSIGHT),
     (Thing.PUBLIC, Access.SEE): Rule(roles=EVERYONE),
+    (Thing.FIGURE, Access.SEE): Rule(_PARTIES, OVERSIGHT),
 }
 
 

@@ -49,7 +49,6 @@ __all__ = [
     "Spread",
     "Tally",
     "build_report",
-    "may_see",
     "nearest_rank",
     "only",
     "spread",
@@ -309,12 +308,6 @@ Report = NoticeReport | HotlineReport | ReciprocityReport | ConflictReport
 
 # need to know
 # ------------
-
-
-def may_see(role: str, viewer: str, parties: Collection[str]) -> bool:
-    """Who may see a figure: observers and the administrator every one; a party, those about
-    pairs it belongs to (its own notice, the late notices that concerned it)."""
-    return role in ("observer", "admin") or viewer in parties
 
 
 def only(report: Report, keep: Callable[[tuple[str, ...]], bool]) -> Report:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from ..domain.access import Access, Reader, Role, Thing, Viewer, may, relation, takes_messages
 from ..domain.errors import NotFound
 from ..domain.ledger import LedgerEntry
-from ..domain.review import DEFAULT_SHARE, Period, Report, ReportKind, build_report, may_see, only
-from .hotline import PARTY_ROLES_TAKING_MESSAGES
+from ..domain.review import DEFAULT_SHARE, Period, Report, ReportKind, build_report, only
 from .ports import PartyRepository
 
 __all__ = ["EVERYTHING", "ReportQuery", "Viewer", "review_report"]
@@ -38,15 +38,7 @@ class ReportStore(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Viewer:
-    """Who asks: a party id and its role (party, observer, admin)."""
-
-    party: str
-    role: str
-
-
-EVERYTHING = Viewer("", "admin")  # the operator on the server's own store (CLI)
+EVERYTHING = Viewer("", Role.ADMIN)  # the operator on the server's own store (CLI)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +49,18 @@ class ReportQuery:
     share: float = DEFAULT_SHARE  # reciprocity's flag threshold
 
 
-def review_report(uow: ReportStore, query: ReportQuery, viewer: Viewer) -> Report:
+def review_report(uow: ReportStore, query: ReportQuery, viewer: Reader) -> Report:
     """The report the viewer may see: figures about pairs it belongs to (observers: all)."""
     with uow:
         if query.party is not None and uow.parties.get(query.party) is None:
             raise NotFound(f"no party {query.party!r}", field="party")
         head = uow.ledger.head_seq()
         entries = list(uow.ledger.entries_of(query.kind.event_types, since=query.period.start, to_seq=head))
-        members = {p.id for p in uow.parties.all() if p.role in PARTY_ROLES_TAKING_MESSAGES}
+        members = {p.id for p in uow.parties.all() if takes_messages(p.role)}
     report = build_report(query.kind, entries, query.period, head, members=members, share=query.share)
 
     def keep(parties: tuple[str, ...]) -> bool:
-        return may_see(viewer.role, viewer.party, parties) and (query.party is None or query.party in parties)
+        seen = may(viewer, Thing.FIGURE, Access.SEE, relation(viewer.party, None, parties))
+        return seen and (query.party is None or query.party in parties)
 
     return only(report, keep)

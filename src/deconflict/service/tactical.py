@@ -36,7 +36,9 @@ from ..domain.alert import (
     Alert,
     AlertKind,
     AlertState,
+    Cleared,
     Finding,
+    Hysteresis,
     Reconciled,
     Severity,
     acknowledge_alert,
@@ -54,6 +56,7 @@ from ..domain.tactical.plausibility import (
     jump,
 )
 from ..domain.tactical.report import COAST_S_BY_CLASS, PositionReport, picture_at
+from ..domain.tactical.terminal import TerminalAreas
 from ..domain.tactical.watch import assess
 from .hotline import post_message, stand_down, take_up
 from .hotline_commands import SendMessage
@@ -165,8 +168,9 @@ def ingest(
 @dataclass(frozen=True, slots=True)
 class MonitorRules:
     """How the monitor looks: how long each class coasts (never past ``max_age_s``), the
-    look-ahead for zones, how long a climb or descent is extrapolated, the hold before
-    clearing, and how soon after clearing a raised alert reuses its FLASH message."""
+    look-ahead for zones, how long a climb or descent is extrapolated, when findings become
+    alerts and alerts end (:class:`~deconflict.domain.alert.Hysteresis`), how soon after
+    clearing a raised alert reuses its FLASH message, and the terminal areas."""
 
     max_age_s: float = 600.0
     look_ahead_s: float = 300.0
@@ -174,6 +178,14 @@ class MonitorRules:
     coast_s: Mapping[str, float] = field(default_factory=lambda: COAST_S_BY_CLASS)
     vertical_horizon_s: float = 60.0
     flash_reuse: timedelta = timedelta(minutes=5)
+    confirm: timedelta = timedelta(0)
+    raise_within_s: float = 0.0
+    rearm: timedelta = timedelta(0)
+    terminal: TerminalAreas | None = None  # aerodromes whose terminal rules apply
+
+    @property
+    def hysteresis(self) -> Hysteresis:
+        return Hysteresis(self.clear_hold, self.confirm, self.raise_within_s, self.rearm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,15 +269,24 @@ def _chunks(changes: Reconciled, size: int) -> list[Reconciled]:
 
 @dataclass
 class Monitor:
-    """Runs monitor cycles; remembers when each finding was last seen (for the clearing hold)."""
+    """Runs monitor cycles; remembers, per situation, when it was last seen (for the clearing
+    hold), since when it has been seen in every cycle, and when it was cleared (the hysteresis)."""
 
     rules: MonitorRules
     policy: HotlinePolicy
     service_public_key: str
     last_seen: dict[str, datetime] = field(default_factory=dict)
+    seen_since: dict[str, datetime] = field(default_factory=dict)
+    cleared: dict[str, Cleared] = field(default_factory=dict)
     # Changes per transaction: the writer lock is let go between chunks, so a storm of
     # alerts does not hold up reports coming in.
     write_chunk: int = 25
+
+    def forget(self) -> None:
+        """Drop the memory (another replica leads the monitor: its memory is the one that counts)."""
+        self.last_seen.clear()
+        self.seen_since.clear()
+        self.cleared.clear()
 
     def cycle(self, uow: UnitOfWorkFactory, clock: Clock) -> CycleOutcome:
         """One cycle at ``clock.now()``: read the picture, assess, write what changed."""
@@ -289,18 +310,35 @@ class Monitor:
             coast_s_by_class=rules.coast_s,
             vertical_horizon_s=rules.vertical_horizon_s,
         )
-        findings = assess(picture, zones, volumes, rules.look_ahead_s, everyone, rules.vertical_horizon_s)
+        findings = assess(
+            picture, zones, volumes, rules.look_ahead_s, everyone, rules.terminal, rules.vertical_horizon_s
+        )
         assessed = time.perf_counter()
+        seen_now = {f.key for f in findings}
+        for key in [k for k in self.seen_since if k not in seen_now]:
+            del self.seen_since[key]
         for finding in findings:
             self.last_seen[finding.key] = now
-        changes = reconcile(open_alerts, findings, self.last_seen, now, self.rules.clear_hold)
+            self.seen_since.setdefault(finding.key, now)
+        changes = reconcile(
+            open_alerts,
+            findings,
+            self.last_seen,
+            now,
+            self.rules.hysteresis,
+            seen_since=self.seen_since,
+            cleared=self.cleared,
+        )
         written = _Written()
         for chunk in _chunks(changes, self.write_chunk):
             self._write(uow(), now, chunk, written)
+        for gone in written.cleared:
+            self.cleared[gone.key] = Cleared(now, gone.finding.severity)
+        for key in [k for k, c in self.cleared.items() if now - c.at >= self.rules.rearm]:
+            del self.cleared[key]
         still_open = ({a.key for a in open_alerts} | {a.key for a in written.raised}) - {
             a.key for a in written.cleared
         }
-        seen_now = {f.key for f in findings}
         for key in [k for k in self.last_seen if k not in seen_now and k not in still_open]:
             del self.last_seen[key]
         done = time.perf_counter()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime
 
 from ...domain.review import DEFAULT_SHARE, Period, Report, ReportKind
-from ...service.reports import ReportQuery, Viewer, review_report
+from ...service.reports import ReportQuery, review_report
 from ..auth import ActorDep, ServiceDep
 from ..errors import ERROR_RESPONSES
 
@@ -32,4 +32,4 @@ def report(
     """Figures over ``[start, end)`` from the ledger (service clock). A party sees the figures
     about pairs it belongs to; observers and the administrator see all."""
     query = ReportQuery(kind, Period(start, end), party, share)
-    return review_report(service.uow(write=False), query, Viewer(actor.party, actor.role))
+    return review_report(service.uow(write=False), query, actor)

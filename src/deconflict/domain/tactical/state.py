@@ -273,3 +273,19 @@ class TrackState:
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
+
+    def take(self, rows: NDArray[np.intp]) -> TrackState:
+        """The platforms at ``rows``, in that order."""
+        return TrackState.from_columns(
+            self.at,
+            ids=self.ids[rows],
+            party=self.party[rows],
+            lat_deg=self.lat_deg[rows],
+            lon_deg=self.lon_deg[rows],
+            alt_m=self.alt_m[rows],
+            ground_speed_m_s=self.ground_speed_m_s[rows],
+            track_deg=self.track_deg[rows],
+            vertical_rate_m_s=self.vertical_rate_m_s[rows],
+            pressure_alt_m=self.pressure_alt_m[rows],
+            layer=self.layer[rows],
+        )

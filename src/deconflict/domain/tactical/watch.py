@@ -1,5 +1,7 @@
 """One monitor cycle: everything the live picture shows, as alert findings.
 
+Near aerodromes the terminal rules of :mod:`.terminal` adjust the separation test.
+
 Three detectors run over the same picture: predicted or current loss of
 separation between platforms of different parties (:func:`.cpa.detect`, each
 platform with the minima of its class), breach of another party's zone, now or
@@ -15,12 +17,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from ..alert import AlertKind, Finding, Severity
 from ..altitude import flight_level_uncertainty_m
 from ..volume import TaggedVolume, Volume4D
 from .conformance import NonConformance, non_conformances
 from .cpa import PredictedConflict, detect
 from .report import Picture, PositionReport
+from .state import Minima, TrackState
+from .terminal import TerminalAreas, terminal_view
 from .zones import ZoneBreach, zone_breaches
 
 __all__ = [
@@ -28,6 +34,7 @@ __all__ = [
     "breach_finding",
     "nonconformance_finding",
     "prediction_confidence",
+    "separation",
     "separation_finding",
 ]
 
@@ -134,19 +141,38 @@ def nonconformance_finding(found: NonConformance, everyone: Sequence[str]) -> Fi
     )
 
 
+def separation(
+    picture: Picture, terminal: TerminalAreas | None = None, vertical_horizon_s: float = math.inf
+) -> tuple[PredictedConflict, ...]:
+    """Predicted or current losses of separation in the picture: each platform with the
+    minima of its class, the terminal minima inside a terminal area, and aircraft the tower
+    has (:mod:`.terminal`) left out; climbs and descents extrapolated ``vertical_horizon_s``
+    at most."""
+    state = picture.state
+    view = terminal_view(state, picture.reports.platform_class, picture.minima, terminal)
+    if not view.with_tower.any():
+        return detect(state, view.minima, vertical_horizon_s)
+    keep = np.flatnonzero(~view.with_tower)
+    minima: list[Minima] = [view.minima[int(i)] for i in keep]
+    subset: TrackState = state.take(keep)
+    return detect(subset, minima, vertical_horizon_s)
+
+
 def assess(
     picture: Picture,
     zones: Sequence[TaggedVolume],
     operation_volumes: Mapping[str, Sequence[Volume4D]],
     look_ahead_s: float,
     everyone: Sequence[str] = (),
+    terminal: TerminalAreas | None = None,
     vertical_horizon_s: float = math.inf,
 ) -> list[Finding]:
     """Every finding of one cycle, sorted by key.
 
     ``operation_volumes`` holds the volumes of the operations tracks are linked
     to (links to anything else are ignored); ``everyone`` lists the parties a
-    non-conformance concerns besides the owner; climbs and descents are
+    non-conformance concerns besides the owner; ``terminal`` the aerodromes whose
+    terminal rules apply (none: en-route rules everywhere); climbs and descents are
     extrapolated ``vertical_horizon_s`` at most.
     """
     if not len(picture):
@@ -154,7 +180,7 @@ def assess(
     state = picture.state
     findings = [
         separation_finding(picture, c, vertical_horizon_s)
-        for c in detect(state, picture.minima, vertical_horizon_s)
+        for c in separation(picture, terminal, vertical_horizon_s)
     ]
     findings += [breach_finding(picture, b) for b in zone_breaches(state, zones, look_ahead_s)]
     links = {track: op for track, op in picture.links().items() if op in operation_volumes}
