@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import traffic.data.samples  # noqa: F401  (dev extra: make test installs it; never skipped)
 
 import real_traffic
-
-pytest.importorskip("traffic.data.samples")
 
 START = datetime(2018, 8, 1, 14, 0, tzinfo=UTC)
 MINUTES = 30.0
@@ -64,12 +63,6 @@ def test_every_true_close_approach_is_alerted(replayed: dict[str, Any]) -> None:
     assert figures.alerted_events == figures.true_events, figures.line()
 
 
-@pytest.mark.xfail(
-    reason="needs the watch branch too: every false alert here is a pair on adjacent flight levels "
-    "read 975-1,050 ft apart (ADS-B's 25 ft steps) whose +-64 fpm noise is extrapolated over the "
-    "look-ahead; FL against FL as pressure altitudes and bounded vertical extrapolation are its fixes",
-    strict=False,
-)
 def test_most_alerts_match_a_true_close_approach_within_the_look_ahead(replayed: dict[str, Any]) -> None:
     figures = replayed["figures"]
     assert figures.precision >= 0.70, figures.line()
@@ -91,7 +84,6 @@ def test_no_alert_involves_a_platform_on_the_ground(replayed: dict[str, Any]) ->
             assert latest and not latest[-1], (platform, item["raised_at"])
 
 
-@pytest.mark.xfail(reason="needs the watch branch: a FLASH stands down when its alert clears", strict=False)
 def test_no_flash_is_left_escalating_after_its_alert_cleared(replayed: dict[str, Any]) -> None:
     late = [a for a in replayed["items"] if a["flash_escalations_after_clear"]]
     assert not late, (
