@@ -10,8 +10,9 @@ Parties: an aircraft is blue's when its ICAO address is odd, red's when even.
 A *true close approach* is computed here from the recorded positions alone, independently of
 the monitor: at one recorded instant, two aircraft of different parties, both airborne, both
 with a position recorded at that instant, closer than 5 NM on the WGS84 ellipsoid (pyproj's
-geodesic) and less than 1,000 ft apart in recorded pressure altitude (exactly 1,000 ft is
-not a loss). Those are the en-route
+geodesic) and less than 1,000 ft apart in recorded pressure altitude by more than ADS-B's
+25 ft reporting step (so 975 ft between aircraft holding FL350 and FL360 is standard
+separation read one step short, not a loss: a loss is 950 ft or less). Those are the en-route
 radar minima (ICAO Doc 4444, 5 NM / 1,000 ft), the ones that apply at every position of this
 sample: it lies above FL300, far above any terminal area (:func:`check_en_route` asserts it).
 One approach is a maximal run of such instants of one pair (a gap of more than one sampling
@@ -33,6 +34,7 @@ import numpy as np
 NM = 1852.0
 SEP_H_M = 5.0 * NM
 SEP_V_FT = 1000.0
+RESOLUTION_FT = 25.0  # ADS-B altitude step: a gap within one step of the minimum is the minimum
 STEP_S = 10.0
 SAMPLE = "switzerland"
 HEADER = ("id", "party", "t", "lat", "lon", "alt_ft", "gs_kt", "trk_deg", "vs_fpm", "on_ground")
@@ -121,7 +123,7 @@ def true_approaches(data: Any, level_ft: float = 0.0) -> list[Approach]:
         if not blue.size or not red.size:
             continue
         a, b = np.repeat(blue, red.size), np.tile(red, blue.size)
-        close_v = np.abs(alt[a] - alt[b]) < SEP_V_FT
+        close_v = np.abs(alt[a] - alt[b]) < SEP_V_FT - RESOLUTION_FT
         a, b = a[close_v], b[close_v]
         if not a.size:
             continue
