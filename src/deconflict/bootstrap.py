@@ -66,6 +66,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Deconflict:
     rules = Rules(
         margin=Separation(settings.margin_h_m, settings.margin_v_m, reach),
         lease=timedelta(seconds=settings.lease_s),
+        planning_horizon=timedelta(days=settings.planning_horizon_days),
     )
     return Deconflict(settings, engine, key, clock or SystemClock(), rules)
 

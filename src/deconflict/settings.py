@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     max_area_km2: float = Field(default=250_000.0, gt=0, description="Largest footprint accepted.")
     max_vertices: int = Field(default=10_000, ge=3, description="Most vertices in one footprint.")
     max_request_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body.")
+    planning_horizon_days: float = Field(
+        default=366.0, gt=0, le=3650, description="Latest end of a declared volume, days after now."
+    )
     flash_deadline_s: float = Field(default=60.0, gt=0, description="Hotline: FLASH ack deadline.")
     immediate_deadline_s: float = Field(default=300.0, gt=0, description="Hotline: IMMEDIATE deadline.")
     priority_deadline_s: float = Field(default=1800.0, gt=0, description="Hotline: PRIORITY deadline.")

@@ -18,11 +18,13 @@ from typing import Any
 
 from ..domain.activity import ActivityDomain
 from ..domain.errors import InvalidInput, LimitExceeded, PermissionDenied
+from ..domain.text import check_text
 from ..domain.volume import Volume4D
-from ..formats.geojson import parse_feature
+from ..formats.geojson import count_positions, parse_feature
 from ..geoid import LazyEGM96
 
 MAX_PRIORITY = 1000
+MAX_TEXT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +46,13 @@ class Declaration:
     seen: dict[str, int] | None
 
 
-def _count_positions(value: Any) -> int:
-    if isinstance(value, list):
-        if value and all(isinstance(v, int | float) for v in value):
-            return 1
-        return sum(_count_positions(v) for v in value)
-    return 0
-
-
 def _optional_text(body: Mapping[str, Any], name: str) -> str | None:
     value = body.get(name)
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > 10_000:
-        raise InvalidInput("must be a string of at most 10,000 characters", field=name)
-    return value
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise InvalidInput(f"must be a string of at most {MAX_TEXT:,} characters", field=name)
+    return check_text(value, name)
 
 
 def _seen(body: Mapping[str, Any]) -> dict[str, int] | None:
@@ -113,7 +107,7 @@ def read_declaration(body: Any, party: str, operation_id: str, limits: Limits) -
             props["domain"] = body.get("domain")
         geometry = feature.get("geometry")
         coordinates = geometry.get("coordinates") if isinstance(geometry, Mapping) else None
-        if _count_positions(coordinates) > limits.max_vertices:
+        if count_positions(coordinates) > limits.max_vertices:
             raise LimitExceeded(f"at most {limits.max_vertices} vertices", field=f"features[{i}].geometry")
         filled.append({"type": "Feature", "geometry": geometry, "properties": props})
     geoid = LazyEGM96()

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..domain.errors import DomainError
 
@@ -21,8 +22,11 @@ def console() -> Console:
 
 
 def fail(error: DomainError | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print a one-line error to stderr and exit; never a traceback."""
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {error}", markup=True)
+    """Print a one-line error to stderr and exit; never a traceback. The text is not markup
+    (``[lon, lat]`` stays as written) and is never wrapped."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(str(error))}", markup=True
+    )
     raise typer.Exit(code)
 
 
