@@ -32,6 +32,7 @@ from ...domain.timewindow import TimeWindow
 from ...service.hotline import get_message, list_messages, mark_message, roster_of, send_message, set_roster
 from ...service.hotline_commands import MarkMessage, SendMessage, SetRoster
 from ...service.hotline_ports import Box
+from .. import bodies
 from ..auth import Actor, ActorDep, ServiceDep
 from ..declarations import Limits, read_declaration
 from ..errors import ERROR_RESPONSES
@@ -59,7 +60,7 @@ class SendBody(BaseModel):
     refs: list[str] = Field(
         default_factory=list, max_length=50, description="e.g. op:ID, msg:ID, conflict:ID"
     )
-    area: dict[str, Any] | None = Field(
+    area: bodies.AreaBody | None = Field(
         default=None, description="A GeoJSON Feature or FeatureCollection in the volume format."
     )
     time_start: datetime | None = Field(default=None, description="'from then' (RFC 3339)")
@@ -93,14 +94,8 @@ def _body_text(actor: Actor, raw: bytes) -> str | None:
 def _area(request: Request, actor: Actor, body: SendBody) -> MessageArea | None:
     if body.area is None:
         return None
-    area = (
-        body.area
-        if body.area.get("type") == "FeatureCollection"
-        else {
-            "type": "FeatureCollection",
-            "features": [body.area],
-        }
-    )
+    sent = bodies.as_json(body.area)
+    area = sent if sent["type"] == "FeatureCollection" else {"type": "FeatureCollection", "features": [sent]}
     settings = request.app.state.service.settings
     declared = read_declaration(
         area, actor.party, body.id or "message", Limits(settings.max_area_km2, settings.max_vertices)
