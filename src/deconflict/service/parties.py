@@ -10,6 +10,7 @@ from datetime import timedelta
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.ledger import LedgerEntry
 from ..domain.signing import key_id
+from ..domain.text import check_text
 from .commands import AddParty
 from .ports import Clock, PartyRecord, UnitOfWork
 
@@ -32,6 +33,8 @@ def token_hash(token: str) -> str:
 def add_party(uow: UnitOfWork, clock: Clock, cmd: AddParty) -> tuple[PartyRecord, list[LedgerEntry]]:
     if cmd.role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
+    check_text(cmd.name, "name")
+    check_text(cmd.contact, "contact")
     party = PartyRecord(
         party_id_for(cmd.name), cmd.name.strip(), cmd.role, cmd.contact, (cmd.public_key_b64,)
     )
