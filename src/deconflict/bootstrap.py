@@ -68,6 +68,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Deconflict:
         margin=Separation(settings.margin_h_m, settings.margin_v_m, reach),
         lease=timedelta(seconds=settings.lease_s),
         limits=Limits(settings.max_area_km2, settings.max_vertices),
+        planning_horizon=timedelta(days=settings.planning_horizon_days),
     )
     return Deconflict(settings, engine, key, clock or SystemClock(), rules)
 

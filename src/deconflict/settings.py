@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         gt=0,
         description="Longest a request's head may take to arrive, and its body may pause (408).",
     )
+    planning_horizon_days: float = Field(
+        default=366.0, gt=0, le=3650, description="Latest end of a declared volume, days after now."
+    )
     flash_deadline_s: float = Field(default=60.0, gt=0, description="Hotline: FLASH ack deadline.")
     immediate_deadline_s: float = Field(default=300.0, gt=0, description="Hotline: IMMEDIATE deadline.")
     priority_deadline_s: float = Field(default=1800.0, gt=0, description="Hotline: PRIORITY deadline.")

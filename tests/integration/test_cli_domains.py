@@ -76,3 +76,12 @@ def test_conflicts_reads_spectrum_and_refuses_a_band_on_a_flight(tmp_path: Path)
     refused = invoke("conflicts", bad)
     assert refused.exit_code == 2
     assert "features[0].properties.band_low_hz" in refused.output
+
+
+def test_a_party_name_that_is_not_storable_text_exits_two(tmp_path: Path) -> None:
+    # An argument of undecodable bytes reaches Python as lone surrogates (surrogateescape).
+    store = ["--data-dir", str(tmp_path / "data")]
+    result = invoke("party", "add", "blue\udcff", "--key-out", str(tmp_path / "blue.key"), *store)
+    assert result.exit_code == 2, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: name: ") and "surrogate" in line

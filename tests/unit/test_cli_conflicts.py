@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -101,3 +102,40 @@ def test_missing_file_exits_two(tmp_path: Path) -> None:
     result = CliRunner().invoke(build_app(), ["conflicts", str(tmp_path / "nope.geojson")])
     assert result.exit_code == 2
     assert "cannot read" in result.stderr
+
+
+def _one_line_error(result: Any, field: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ") and field in line, line
+
+
+def test_a_lone_surrogate_in_a_party_name_exits_two(tmp_path: Path) -> None:
+    broken = json.loads(json.dumps(FEATURES))
+    broken[1]["properties"]["party"] = "red \ud800"
+    result = CliRunner().invoke(build_app(), ["conflicts", str(write(tmp_path, broken))])
+    _one_line_error(result, "features[1].properties.party")
+
+
+def test_a_time_outside_the_utc_calendar_exits_two(tmp_path: Path) -> None:
+    broken = json.loads(json.dumps(FEATURES))
+    broken[1]["properties"]["time_start"] = "0001-01-01T00:00:00+14:00"
+    result = CliRunner().invoke(build_app(), ["conflicts", str(write(tmp_path, broken))])
+    _one_line_error(result, "features[1].properties.time_start")
+
+
+def test_deeply_nested_json_exits_two(tmp_path: Path) -> None:
+    path = tmp_path / "deep.geojson"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    _one_line_error(CliRunner().invoke(build_app(), ["conflicts", str(path)]), "nested too deeply")
+    broken = json.loads(json.dumps(FEATURES))
+    broken[1]["geometry"]["coordinates"] = [0]
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": broken}).replace(
+            "[0]", "[" * 600 + "0" + "]" * 600
+        )
+    )
+    result = CliRunner().invoke(build_app(), ["conflicts", str(path)])
+    _one_line_error(result, "features[1].geometry.coordinates")
+    assert "[lon, lat]" in result.stderr  # the message is not taken for markup

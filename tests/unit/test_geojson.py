@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from deconflict.domain.activity import ActivityDomain
 from deconflict.domain.errors import InvalidInput
 from deconflict.domain.footprint import FootprintKind
-from deconflict.formats.geojson import parse_feature_collection, volume_feature
+from deconflict.domain.timewindow import TimeWindow, check_planning_horizon
+from deconflict.formats.geojson import count_positions, parse_bbox, parse_feature_collection, volume_feature
 from deconflict.geoid import egm96
 
 BASE_PROPS = {
@@ -114,3 +116,118 @@ def test_circle_without_radius_names_radius() -> None:
 def test_not_a_feature_collection_is_refused() -> None:
     with pytest.raises(InvalidInput, match="FeatureCollection"):
         parse_feature_collection({"type": "Feature"}, None)
+
+
+def _unclosed(f: dict[str, Any]) -> None:
+    f["geometry"]["coordinates"][0].pop()
+
+
+def _nested(f: dict[str, Any]) -> None:
+    deep: Any = [10, 50]
+    for _ in range(2_000):
+        deep = [deep]
+    f["geometry"]["coordinates"] = deep
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field", "message"),
+    [
+        (_unclosed, "features[1].geometry.coordinates[0]", "closed"),
+        (_nested, "features[1].geometry.coordinates[0][0]", "position"),
+        (
+            lambda f: f["properties"].update(alt_upper=1e308, alt_units="ft"),
+            "features[1].properties.alt_upper",
+            "100000",
+        ),
+        (
+            lambda f: f["properties"].update(alt_lower=-1_000_000, alt_upper=10, alt_ref="FL"),
+            "features[1].properties.alt_lower",
+            "-500",
+        ),
+        (
+            lambda f: f["properties"].update(time_end="9999-12-31T23:59:59-14:00"),
+            "features[1].properties.time_end",
+            "years 1 to 9999",
+        ),
+        (
+            lambda f: f["properties"].update(time_start="0001-01-01T00:00:00+14:00"),
+            "features[1].properties.time_start",
+            "years 1 to 9999",
+        ),
+        (lambda f: f["properties"].update(party="blue \ud800"), "features[1].properties.party", "surrogate"),
+        (lambda f: f["properties"].update(operation="op\x00"), "features[1].properties.operation", "NUL"),
+    ],
+    ids=[
+        "unclosed-ring",
+        "nested-2000",
+        "alt-1e308-ft",
+        "fl-minus-a-million",
+        "year-10000",
+        "year-0",
+        "surrogate",
+        "nul",
+    ],
+)
+def test_absurd_values_are_refused_by_field(mutate: Any, field: str, message: str) -> None:
+    bad = copy.deepcopy(EXAMPLES[FootprintKind.POLYGON])
+    mutate(bad)
+    with pytest.raises(InvalidInput, match=message) as caught:
+        parse_feature_collection(collection(EXAMPLES[FootprintKind.CIRCLE], bad), egm96())
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize("name", ["radius_m", "half_width_m", "width_m"])
+def test_lengths_under_a_metre_are_refused(name: str) -> None:
+    kind = {
+        "radius_m": FootprintKind.CIRCLE,
+        "half_width_m": FootprintKind.CORRIDOR,
+        "width_m": FootprintKind.RACETRACK,
+    }
+    bad = copy.deepcopy(EXAMPLES[kind[name]])
+    bad["properties"][name] = 1e-300
+    with pytest.raises(InvalidInput, match="at least 1 m") as caught:
+        parse_feature_collection(collection(bad), None)
+    assert caught.value.field == f"features[0].properties.{name}"
+
+
+def test_positions_are_counted_without_recursing_into_any_depth() -> None:
+    deep: Any = [0]
+    for _ in range(100_000):
+        deep = [deep]
+    assert count_positions(deep) == 0
+    assert count_positions(SQUARE["coordinates"]) == 5
+    assert count_positions([10, 50]) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nan,nan,nan,nan",
+        "0,0,nan,1",
+        "0,0,inf,1",
+        "1,0,0,1",
+        "0,1,1,0",
+        "0,0,1,95",
+        "-181,0,0,1",
+        "0,0,1",
+        "a,b,c,d",
+    ],
+)
+def test_a_bad_bbox_is_refused(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_bbox(text)
+    assert caught.value.field == "bbox"
+
+
+def test_a_bbox_reads_as_four_numbers() -> None:
+    assert parse_bbox("-10,-5.5,10,5") == (-10.0, -5.5, 10.0, 5.0)
+
+
+def test_the_planning_horizon_names_the_first_volume_beyond_it() -> None:
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    near = TimeWindow(now, now + timedelta(days=1))
+    far = TimeWindow(now, now + timedelta(days=367))
+    check_planning_horizon([near], now, timedelta(days=366))
+    with pytest.raises(InvalidInput, match="366 days") as caught:
+        check_planning_horizon([near, far], now, timedelta(days=366))
+    assert caught.value.field == "features[1].properties.time_end"

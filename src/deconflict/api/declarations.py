@@ -18,11 +18,13 @@ from typing import Any
 from ..domain.activity import ActivityDomain
 from ..domain.declaration import Declaration
 from ..domain.errors import InvalidInput, PermissionDenied
+from ..domain.text import check_text
 from ..domain.volume import Volume4D
 from ..formats.geojson import declaration_of, parse_feature
 from ..geoid import LazyEGM96
 
 MAX_PRIORITY = 1000
+MAX_TEXT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +56,9 @@ def _optional_text(body: Mapping[str, Any], name: str) -> str | None:
     value = body.get(name)
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > 10_000:
-        raise InvalidInput("must be a string of at most 10,000 characters", field=name)
-    return value
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise InvalidInput(f"must be a string of at most {MAX_TEXT:,} characters", field=name)
+    return check_text(value, name)
 
 
 def _seen(body: Mapping[str, Any]) -> dict[str, int] | None:

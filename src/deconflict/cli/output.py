@@ -25,10 +25,14 @@ def console() -> Console:
 
 
 def fail(error: DomainError | str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print a one-line error to stderr (never wrapped) and exit; never a traceback."""
+    """Print a one-line error to stderr and exit; never a traceback. The text is not markup
+    (``[lon, lat]`` stays as written) and is never wrapped."""
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {error}", markup=True)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(str(error))}", markup=True
+    )
     raise typer.Exit(code)
 
 

@@ -37,6 +37,8 @@ from .errors import InvalidInput
 from .units import METRES_PER_FOOT
 
 __all__ = [
+    "HIGHEST_W84_M",
+    "LOWEST_W84_M",
     "SURFACE_FLOOR_W84_M",
     "AltitudeBand",
     "AltitudeRef",
@@ -51,6 +53,10 @@ __all__ = [
 FEET_PER_FLIGHT_LEVEL = 100.0
 # The floor of a band declared from the surface (SFC): below every land and sea surface.
 SURFACE_FLOOR_W84_M = -500.0
+# A declared band, converted, lies within these (m W84): from below any surface to the
+# Kármán line. Anything outside is a typo or a unit slip, not an operation.
+LOWEST_W84_M = SURFACE_FLOOR_W84_M
+HIGHEST_W84_M = 100_000.0
 
 
 class AltitudeRef(StrEnum):
@@ -118,13 +124,30 @@ def _to_msl_m(value: float, spec: AltitudeSpec) -> float:
     return value * METRES_PER_FOOT if spec.units is AltitudeUnit.FT else value
 
 
+def _within_bounds(band: AltitudeBand) -> AltitudeBand:
+    for name, value in (("alt_lower", band.lower_m), ("alt_upper", band.upper_m)):
+        if not LOWEST_W84_M <= value <= HIGHEST_W84_M:
+            raise InvalidInput(
+                f"{name} is {value:.6g} m W84; a band lies within {LOWEST_W84_M:g} m to {HIGHEST_W84_M:g} m",
+                field=name,
+            )
+    return band
+
+
 def band_in_w84(
     spec: AltitudeSpec,
     lons: Sequence[float],
     lats: Sequence[float],
     geoid: Geoid | None,
 ) -> AltitudeBand:
-    """Convert a declared band to W84 metres over the footprint sampled at ``lons/lats``."""
+    """Convert a declared band to W84 metres over the footprint sampled at ``lons/lats``;
+    the result lies within ``LOWEST_W84_M`` to ``HIGHEST_W84_M``."""
+    return _within_bounds(_converted(spec, lons, lats, geoid))
+
+
+def _converted(
+    spec: AltitudeSpec, lons: Sequence[float], lats: Sequence[float], geoid: Geoid | None
+) -> AltitudeBand:
     if not spec.lower < spec.upper:
         raise InvalidInput("alt_upper must be above alt_lower", field="alt_upper")
     if spec.ref is AltitudeRef.W84:

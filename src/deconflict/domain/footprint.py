@@ -52,6 +52,8 @@ LonLat = tuple[float, float]
 # poles and no theatre we coordinate lies there.
 MAX_ABS_LATITUDE_DEG = 89.0
 MIN_CIRCLE_VERTICES = 8
+# The least radius, half-width or width declared: below a metre a shape is noise, not a plan.
+MIN_LENGTH_M = 1.0
 
 
 @cache
@@ -138,8 +140,8 @@ def _check_point(point: Sequence[float], field: str) -> LonLat:
 
 
 def _check_length(value: float, name: str, field: str) -> float:
-    if not math.isfinite(value) or value <= 0:
-        raise InvalidInput(f"{name} must be a positive number of metres", field=field)
+    if not math.isfinite(value) or value < MIN_LENGTH_M:
+        raise InvalidInput(f"{name} must be a finite number of at least {MIN_LENGTH_M:g} m", field=field)
     return float(value)
 
 

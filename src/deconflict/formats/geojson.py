@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from ..domain.activity import ActivityDomain
 from ..domain.altitude import AltitudeRef, AltitudeSpec, AltitudeUnit, Geoid
 from ..domain.declaration import Declaration, band_over
-from ..domain.errors import DomainError, InvalidInput
+from ..domain.errors import DomainError, InvalidGeometry, InvalidInput
 from ..domain.footprint import (
     CircleSpec,
     CorridorSpec,
@@ -45,17 +45,20 @@ from ..domain.footprint import (
     racetrack_footprint,
 )
 from ..domain.spectrum import FrequencyBand, check_eirp_dbm
-from ..domain.timewindow import TimeWindow
+from ..domain.text import check_text
+from ..domain.timewindow import TimeWindow, as_utc
 from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
 
 _E = TypeVar("_E", ActivityDomain, AltitudeRef, AltitudeUnit)
 
 __all__ = [
     "DeclaredVolume",
+    "count_positions",
     "declaration_of",
     "feature_collection",
     "footprint_geometry",
     "load_file",
+    "parse_bbox",
     "parse_feature",
     "parse_feature_collection",
     "parse_time",
@@ -95,7 +98,7 @@ class _Fields:
             return None
         if not isinstance(value, str) or not value.strip():
             raise InvalidInput("must be a non-empty string", field=self.field(name))
-        return value.strip()
+        return check_text(value.strip(), self.field(name))
 
     def number(self, name: str, *, required: bool = True) -> float | None:
         value = self.mapping.get(name)
@@ -121,7 +124,7 @@ class _Fields:
 
 
 def parse_time(value: object, field: str) -> datetime:
-    """An RFC 3339 instant with an explicit offset."""
+    """An RFC 3339 instant with an explicit offset, in UTC."""
     if not isinstance(value, str):
         raise InvalidInput("missing" if value is None else "must be an RFC 3339 string", field=field)
     try:
@@ -130,7 +133,41 @@ def parse_time(value: object, field: str) -> datetime:
         raise InvalidInput(f"not an RFC 3339 time: {value!r}", field=field) from None
     if moment.tzinfo is None:
         raise InvalidInput("time must carry an offset (e.g. Z)", field=field)
-    return moment
+    return as_utc(moment, field=field)
+
+
+# How deep positions sit in each geometry's coordinates (a position itself is depth 0).
+_POSITION_DEPTH = {"Point": 0, "LineString": 1, "Polygon": 2}
+
+
+def count_positions(coordinates: object) -> int:
+    """How many positions ``coordinates`` holds, looking no deeper than a Polygon's
+    (anything nested further is no geometry of this format; the reader refuses it)."""
+    level = [coordinates]
+    count = 0
+    for _ in range(max(_POSITION_DEPTH.values()) + 1):
+        lists = [v for v in level if isinstance(v, list)]
+        count += sum(1 for v in lists if v and all(isinstance(n, int | float) for n in v))
+        level = [item for v in lists for item in v if isinstance(item, list)]
+    return count
+
+
+def parse_bbox(text: str, field: str = "bbox") -> tuple[float, float, float, float]:
+    """``minlon,minlat,maxlon,maxlat`` (RFC 7946 §5, not crossing the antimeridian): four
+    finite numbers in range, minimum before maximum."""
+    usage = "is minlon,minlat,maxlon,maxlat: four finite numbers, lon in [-180, 180], lat in [-90, 90]"
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise InvalidInput(usage, field=field) from None
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise InvalidInput(usage, field=field)
+    minx, miny, maxx, maxy = values
+    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
+        raise InvalidInput(usage, field=field)
+    if minx > maxx or miny > maxy:
+        raise InvalidInput("the minimum comes first: minlon,minlat,maxlon,maxlat", field=field)
+    return minx, miny, maxx, maxy
 
 
 def _positions(value: object, depth: int, field: str) -> Any:
@@ -152,15 +189,22 @@ def _footprint(geometry: object, props: _Fields, path: str) -> Footprint:
     coords = geometry.get("coordinates")
     try:
         if kind == "Polygon":
-            rings = _positions(coords, 2, coords_field)
+            rings = _positions(coords, _POSITION_DEPTH["Polygon"], coords_field)
             if not rings:
                 raise InvalidInput("a polygon needs an exterior ring", field=coords_field)
+            for i, ring in enumerate(rings):
+                if not ring or ring[0][:2] != ring[-1][:2]:
+                    raise InvalidGeometry(
+                        "a ring must be closed: its last position repeats the first (RFC 7946)",
+                        field=f"{coords_field}[{i}]",
+                    )
             return polygon_footprint(rings[0], rings[1:], field=coords_field)
         if kind == "Point":
             radius = props.number("radius_m")
-            return circle_footprint(_positions(coords, 0, coords_field), radius or 0.0, field=field)
+            position = _positions(coords, _POSITION_DEPTH["Point"], coords_field)
+            return circle_footprint(position, radius or 0.0, field=field)
         if kind == "LineString":
-            line = _positions(coords, 1, coords_field)
+            line = _positions(coords, _POSITION_DEPTH["LineString"], coords_field)
             if props.mapping.get("footprint") == "racetrack":
                 if len(line) != 2:
                     raise InvalidInput("a racetrack has exactly two turn points", field=coords_field)
@@ -264,6 +308,8 @@ def load_file(path: Path, geoid: Geoid | None) -> list[DeclaredVolume]:
         raise InvalidInput(f"cannot read {path}: {error.strerror}", field="file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidInput(f"{path} is not JSON: {error}", field="file") from None
+    except RecursionError:
+        raise InvalidInput(f"{path} is nested too deeply to be a FeatureCollection", field="file") from None
     return parse_feature_collection(data, geoid)
 
 

@@ -28,7 +28,7 @@ from ..domain.ledger import LedgerEntry
 from ..domain.notice import NoticePolicy
 from ..domain.operation import DeclarationKind, Operation, OperationAction, OperationState, next_state
 from ..domain.restricted_frequency import check_declaration
-from ..domain.timewindow import TimeWindow
+from ..domain.timewindow import DEFAULT_PLANNING_HORIZON, TimeWindow, check_planning_horizon
 from ..domain.volume import TaggedVolume, Volume4D, VolumeRef
 from ..index.cells import covering, lock_keys
 from .commands import AmendOperation, ChangeOperationState, Declare, Signature, SubmitOperation
@@ -62,6 +62,7 @@ class Rules:
     notice: NoticePolicy = field(default_factory=NoticePolicy)
     lease: timedelta = DEFAULT_LEASE  # an emission's lease (domain/lease.py)
     limits: Limits = field(default_factory=Limits)  # area, vertex and volume caps per declaration
+    planning_horizon: timedelta = DEFAULT_PLANNING_HORIZON  # how far ahead a volume may end
 
 
 def _tag(op_id: str, party: str, volumes: Sequence[Volume4D]) -> list[TaggedVolume]:
@@ -145,6 +146,7 @@ def submit_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: SubmitOpe
     if not cmd.volumes:
         raise InvalidInput("an operation needs at least one volume", field="features")
     check_limits(cmd.volumes, rules.limits)
+    check_planning_horizon([v.window for v in cmd.volumes], clock.now(), rules.planning_horizon)
     role, category = check_declaration(cmd.domain, cmd.kind, cmd.category, cmd.volumes)
     with uow:
         if uow.parties.get(cmd.party) is None:
@@ -247,6 +249,7 @@ def _settle_conflicts(uow: UnitOfWork, clock: Clock, operation_id: str, note: st
 def amend_operation(uow: UnitOfWork, clock: Clock, rules: Rules, cmd: AmendOperation) -> OperationOutcome:
     """A new version of an operation; the amend must name the version it replaces."""
     check_limits(cmd.volumes, rules.limits)
+    check_planning_horizon([v.window for v in cmd.volumes], clock.now(), rules.planning_horizon)
     with uow:
         stored = _owned(uow, cmd.party, cmd.operation_id)
         current = stored.operation

@@ -11,6 +11,7 @@ from ..domain.access import Role
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.ledger import LedgerEntry
 from ..domain.signing import key_id
+from ..domain.text import check_text
 from .commands import AddParty
 from .ports import Clock, PartyRecord, UnitOfWork
 
@@ -31,6 +32,8 @@ def token_hash(token: str) -> str:
 
 def add_party(uow: UnitOfWork, clock: Clock, cmd: AddParty) -> tuple[PartyRecord, list[LedgerEntry]]:
     role = Role.parse(cmd.role)
+    check_text(cmd.name, "name")
+    check_text(cmd.contact, "contact")
     party = PartyRecord(party_id_for(cmd.name), cmd.name.strip(), role, cmd.contact, (cmd.public_key_b64,))
     with uow:
         if uow.parties.get(party.id) is not None or uow.parties.by_name(party.name) is not None:

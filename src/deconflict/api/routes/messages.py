@@ -34,6 +34,7 @@ from ...domain.timewindow import TimeWindow
 from ...service.hotline import get_message, list_messages, mark_message, roster_of, send_message, set_roster
 from ...service.hotline_commands import MarkMessage, SendMessage, SetRoster
 from ...service.hotline_ports import Box
+from .. import bodies
 from ..auth import Actor, ActorDep, ServiceDep
 from ..declarations import read_declaration
 from ..errors import ERROR_RESPONSES
@@ -61,7 +62,7 @@ class SendBody(BaseModel):
     refs: list[str] = Field(
         default_factory=list, max_length=50, description="e.g. op:ID, msg:ID, conflict:ID"
     )
-    area: dict[str, Any] | None = Field(
+    area: bodies.AreaBody | None = Field(
         default=None, description="A GeoJSON Feature or FeatureCollection in the volume format."
     )
     time_start: datetime | None = Field(default=None, description="'from then' (RFC 3339)")
@@ -95,14 +96,8 @@ def _body_text(actor: Actor, raw: bytes) -> str | None:
 def _area(request: Request, actor: Actor, body: SendBody) -> MessageArea | None:
     if body.area is None:
         return None
-    area = (
-        body.area
-        if body.area.get("type") == "FeatureCollection"
-        else {
-            "type": "FeatureCollection",
-            "features": [body.area],
-        }
-    )
+    sent = bodies.as_json(body.area)
+    area = sent if sent["type"] == "FeatureCollection" else {"type": "FeatureCollection", "features": [sent]}
     declared = read_declaration(area, actor.party, body.id or "message")
     check_limits(declared.volumes, request.app.state.service.rules.limits)
     return MessageArea(declared.domain, declared.volumes)

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Body, Path, Query, Request
 
 from ...domain.access import require_writer
 from ...domain.activity import ActivityDomain
-from ...domain.errors import InvalidInput, NotFound
+from ...domain.errors import NotFound
 from ...domain.operation import DeclarationKind, OperationAction, OperationState
+from ...formats.geojson import parse_bbox
 from ...service.commands import AmendOperation, ChangeOperationState, Declare
 from ...service.operations import (
     OperationOutcome,
@@ -20,6 +21,7 @@ from ...service.operations import (
     declare,
     overlaps_for,
 )
+from .. import bodies
 from ..auth import Actor, ActorDep, ServiceDep
 from ..declarations import read_declaration
 from ..errors import ERROR_RESPONSES
@@ -27,35 +29,53 @@ from ..views import OperationView, OverlapsView, SubmissionView, conflict_view, 
 
 router = APIRouter(prefix="/v1", responses=ERROR_RESPONSES)
 
-DeclarationBody = Annotated[
-    dict[str, Any],
-    Body(
-        description="The GeoJSON format (FeatureCollection, one Feature per volume) with optional "
-        "members details, contact, priority, category, seen; or {domain, volumes: [...]}.",
-        examples=[
-            {
-                "type": "FeatureCollection",
-                "details": "owner-only free text",
-                "seen": {},
-                "features": [
-                    {
-                        "type": "Feature",
-                        "geometry": {"type": "Point", "coordinates": [35.5, 35.0]},
-                        "properties": {
-                            "domain": "air",
-                            "radius_m": 5000,
-                            "alt_lower": 50,
-                            "alt_upper": 150,
-                            "alt_ref": "FL",
-                            "time_start": "2030-01-01T10:00:00Z",
-                            "time_end": "2030-01-01T12:00:00Z",
-                        },
-                    }
-                ],
-            }
-        ],
-    ),
+EXAMPLE: dict[str, Any] = {
+    "type": "FeatureCollection",
+    "details": "owner-only free text",
+    "seen": {},
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [35.5, 35.0]},
+            "properties": {
+                "domain": "air",
+                "radius_m": 5000,
+                "alt_lower": 50,
+                "alt_upper": 150,
+                "alt_ref": "FL",
+                "time_start": "2027-01-01T10:00:00Z",
+                "time_end": "2027-01-01T12:00:00Z",
+            },
+        }
+    ],
+}
+DESCRIPTION = (
+    "The GeoJSON format (FeatureCollection, one Feature per volume) with optional members "
+    "details, contact, priority, category, seen; or {domain, volumes: [...]}."
+)
+DeclarationBody = Annotated[bodies.DeclarationBody, Body(description=DESCRIPTION, examples=[EXAMPLE])]
+AmendmentBody = Annotated[
+    bodies.AmendmentBody,
+    Body(description=DESCRIPTION + " Names amends_version.", examples=[{**EXAMPLE, "amends_version": 1}]),
 ]
+OverlapsBody = Annotated[bodies.OverlapsBody, Body(description=DESCRIPTION, examples=[EXAMPLE])]
+# From a new operation or zone to reading, amending, cancelling it (OpenAPI links; what
+# schemathesis's stateful phase follows).
+_BY_ID = {"operation_id": "$response.body#/operation/id"}
+_ZONE_ID = {"zone_id": "$response.body#/operation/id"}
+CREATED_LINKS = {
+    "GetOperation": {"operationId": "get_operation", "parameters": _BY_ID},
+    "AmendOperation": {
+        "operationId": "amend_operation",
+        "parameters": _BY_ID,
+        "requestBody": {"amends_version": "$response.body#/operation/version"},
+    },
+    "CancelOperation": {"operationId": "cancel_operation", "parameters": _BY_ID},
+}
+ZONE_LINKS = {
+    "GetZone": {"operationId": "get_zone", "parameters": _ZONE_ID},
+    "RetireZone": {"operationId": "retire_zone", "parameters": _ZONE_ID},
+}
 OperationId = Annotated[str, Path(min_length=1, max_length=64, description="Operation or zone id.")]
 
 
@@ -67,11 +87,11 @@ def _submission(outcome: OperationOutcome, actor: Actor) -> SubmissionView:
 
 
 def _declare(
-    request: Request, service: Any, actor: Actor, body: dict[str, Any], kind: DeclarationKind
+    request: Request, service: Any, actor: Actor, body: bodies.Declaration, kind: DeclarationKind
 ) -> SubmissionView:
     require_writer(actor)
     op_id = str(uuid.uuid4())
-    read = read_declaration(body, actor.party, op_id)
+    read = read_declaration(bodies.as_json(body), actor.party, op_id)
     outcome = declare(
         service.uow(),
         service.clock,
@@ -82,7 +102,12 @@ def _declare(
     return _submission(outcome, actor)
 
 
-@router.post("/operations", status_code=201, tags=["operations"])
+@router.post(
+    "/operations",
+    status_code=201,
+    tags=["operations"],
+    responses={201: {"description": "Declared.", "links": CREATED_LINKS}},
+)
 def create_operation(
     request: Request, service: ServiceDep, actor: ActorDep, body: DeclarationBody
 ) -> SubmissionView:
@@ -94,12 +119,11 @@ def create_operation(
 
 @router.post("/operations/overlaps", tags=["operations"])
 def operation_overlaps(
-    request: Request, service: ServiceDep, actor: ActorDep, body: DeclarationBody
+    request: Request, service: ServiceDep, actor: ActorDep, body: OverlapsBody
 ) -> OverlapsView:
     """What this declaration would overlap now, with versions: read them, then submit with ``seen``."""
-    declaration = read_declaration(body, actor.party, "candidate")
-    raw_id = body.get("operation_id")
-    operation_id = raw_id if isinstance(raw_id, str) else ""
+    declaration = read_declaration(bodies.as_json(body), actor.party, "candidate")
+    operation_id = body.operation_id or ""
     seen = overlaps_for(
         service.uow(write=False), service.rules, actor.party, declaration.volumes, operation_id
     )
@@ -118,13 +142,7 @@ def _listing(
     bbox: str | None,
     limit: int,
 ) -> list[OperationView]:
-    area = None
-    if bbox:
-        try:
-            minx, miny, maxx, maxy = (float(v) for v in bbox.split(","))
-        except ValueError:
-            raise InvalidInput("bbox is minlon,minlat,maxlon,maxlat", field="bbox") from None
-        area = (minx, miny, maxx, maxy)
+    area = parse_bbox(bbox) if bbox else None
     with service.uow(write=False) as uow:
         found = uow.operations.list(
             party=party,
@@ -172,21 +190,19 @@ def _get(service: Any, actor: Actor, operation_id: str, kind: DeclarationKind) -
     return operation_view(stored, actor)
 
 
-@router.get("/operations/{operation_id}", tags=["operations"])
+@router.get("/operations/{operation_id}", tags=["operations"], operation_id="get_operation")
 def get_operation(service: ServiceDep, actor: ActorDep, operation_id: OperationId) -> OperationView:
     return _get(service, actor, operation_id, DeclarationKind.OPERATION)
 
 
-@router.put("/operations/{operation_id}", tags=["operations"])
+@router.put("/operations/{operation_id}", tags=["operations"], operation_id="amend_operation")
 def amend(
-    request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId, body: DeclarationBody
+    request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId, body: AmendmentBody
 ) -> SubmissionView:
     """A new version. The body carries ``amends_version``: the version being replaced (a stale one is 409)."""
     require_writer(actor)
-    amends = body.get("amends_version")
-    if not isinstance(amends, int) or isinstance(amends, bool):
-        raise InvalidInput("name the version you amend (an integer)", field="amends_version")
-    declaration = read_declaration(body, actor.party, operation_id)
+    amends = body.amends_version
+    declaration = read_declaration(bodies.as_json(body), actor.party, operation_id)
     outcome = amend_operation(
         service.uow(),
         service.clock,
@@ -239,14 +255,19 @@ def end_operation(
     return _change(request, service, actor, operation_id, OperationAction.END)
 
 
-@router.post("/operations/{operation_id}/cancel", tags=["operations"])
+@router.post("/operations/{operation_id}/cancel", tags=["operations"], operation_id="cancel_operation")
 def cancel(
     request: Request, service: ServiceDep, actor: ActorDep, operation_id: OperationId
 ) -> OperationView:
     return _change(request, service, actor, operation_id, OperationAction.CANCEL)
 
 
-@router.post("/zones", status_code=201, tags=["zones"])
+@router.post(
+    "/zones",
+    status_code=201,
+    tags=["zones"],
+    responses={201: {"description": "Declared.", "links": ZONE_LINKS}},
+)
 def create_zone(
     request: Request, service: ServiceDep, actor: ActorDep, body: DeclarationBody
 ) -> SubmissionView:
@@ -268,12 +289,12 @@ def list_zones(
     return _listing(service, actor, DeclarationKind.ZONE, party, domain, state, None, None, bbox, limit)
 
 
-@router.get("/zones/{zone_id}", tags=["zones"])
+@router.get("/zones/{zone_id}", tags=["zones"], operation_id="get_zone")
 def get_zone(service: ServiceDep, actor: ActorDep, zone_id: OperationId) -> OperationView:
     return _get(service, actor, zone_id, DeclarationKind.ZONE)
 
 
-@router.post("/zones/{zone_id}/retire", tags=["zones"])
+@router.post("/zones/{zone_id}/retire", tags=["zones"], operation_id="retire_zone")
 def retire_zone(
     request: Request, service: ServiceDep, actor: ActorDep, zone_id: OperationId
 ) -> OperationView:
