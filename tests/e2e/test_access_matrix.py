@@ -353,6 +353,7 @@ TABLE = [
     Row("GET", "/v1/ledger/head"),
     Row("GET", "/v1/ledger/keys"),
     Row("GET", "/v1/parties"),
+    Row("GET", "/v1/reports/{kind}", url="/v1/reports/notice"),  # its figures: test_reports_api
     Row("GET", "/v1/me", check=_me),
     Row("GET", "/v1/events"),  # its contents: test_live_streams_carry_what_the_policy_shows
     Row("WS", "/v1/ws"),  # likewise

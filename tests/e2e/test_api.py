@@ -198,7 +198,9 @@ def test_list_filters(live_server: Any) -> None:
         ),
         (
             lambda b: b["features"][0]["geometry"].update(
-                coordinates=[[[35 + math.cos(i / 1592), 35 + math.sin(i / 1592)] for i in range(10_001)]]
+                coordinates=[
+                    _ring([[35 + math.cos(i / 1592), 35 + math.sin(i / 1592)] for i in range(10_001)])
+                ]
             ),
             413,
             "features[0].geometry",
@@ -207,6 +209,11 @@ def test_list_filters(live_server: Any) -> None:
         (lambda b: b.update(seen=[1]), 422, "seen"),
     ],
 )
+def _ring(positions: list[list[float]]) -> list[list[float]]:
+    """A closed ring (RFC 7946): the first position repeated at the end."""
+    return [*positions, positions[0]]
+
+
 def test_bad_input_is_a_4xx_naming_the_field(live_server: Any, mutate: Any, status: int, field: str) -> None:
     body = square_op()
     mutate(body)

@@ -38,7 +38,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "submit": LazyCommand(
         "submit",
         "submit_command",
-        "Submit operations; prints each with the conflicts it met. Exit 1 when any conflict.",
+        "Submit operations, each after reading what it overlaps (proof of read). Exit 1 when any conflict.",
     ),
     "cpa": LazyCommand(
         "cpa",

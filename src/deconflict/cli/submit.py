@@ -29,8 +29,9 @@ def submit_command(
     data_dir: DataDirOption = None,
     db: DbOption = None,
 ) -> None:
-    """Submit operations, each after reading what it overlaps (proof of read, said on stderr);
-    prints each with the conflicts it met. Exit 1 when any conflict."""
+    """Submit operations, each after reading what it overlaps (proof of read). Exit 1 when any conflict.
+
+    What was read is said on stderr; each operation is printed with the conflicts it met."""
     try:
         party = party_id_for(as_party)
         volumes = load_file(file, LazyEGM96())
