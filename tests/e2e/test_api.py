@@ -173,6 +173,11 @@ def test_list_filters(live_server: Any) -> None:
     assert blue.get("/v1/operations", params={"bbox": "x"}).json()["field"] == "bbox"
 
 
+def _ring(positions: list[list[float]]) -> list[list[float]]:
+    """A closed ring (RFC 7946): the first position repeated at the end."""
+    return [*positions, positions[0]]
+
+
 @pytest.mark.parametrize(
     ("mutate", "status", "field"),
     [
@@ -209,11 +214,6 @@ def test_list_filters(live_server: Any) -> None:
         (lambda b: b.update(seen=[1]), 422, "seen"),
     ],
 )
-def _ring(positions: list[list[float]]) -> list[list[float]]:
-    """A closed ring (RFC 7946): the first position repeated at the end."""
-    return [*positions, positions[0]]
-
-
 def test_bad_input_is_a_4xx_naming_the_field(live_server: Any, mutate: Any, status: int, field: str) -> None:
     body = square_op()
     mutate(body)
