@@ -69,3 +69,29 @@ def test_advance_crosses_the_antimeridian_and_the_pole() -> None:
     assert float(lon) < -179.0 and float(lat) == pytest.approx(0.0, abs=1e-9)
     lat, lon = advance(89.99, 0.0, 100.0, 0.0, 1000.0)
     assert float(lat) < 90.0 and abs(float(lon)) == pytest.approx(180.0)
+
+
+def test_taking_platforms_keeps_every_column_of_each() -> None:
+    # The terminal rules take a subset of the picture; its pressure altitudes and layers
+    # must come along, or the subset would be compared in W84 and airborne by default.
+    import numpy as np
+
+    from deconflict.domain.tactical.state import SURFACE, TrackState
+
+    state = TrackState.from_columns(
+        T0,
+        ids=["a", "b", "c"],
+        party=["blue", "red", "red"],
+        lat_deg=[50.0, 50.1, 50.2],
+        lon_deg=[10.0, 10.1, 10.2],
+        alt_m=[100.0, 200.0, 300.0],
+        ground_speed_m_s=[1.0, 2.0, 3.0],
+        track_deg=[0.0, 90.0, 180.0],
+        vertical_rate_m_s=[0.0, 1.0, -1.0],
+        pressure_alt_m=[90.0, math.nan, 290.0],
+        layer=[0, SURFACE, 0],
+    )
+    picked = state.take(np.array([2, 1]))
+    assert list(picked.ids) == ["c", "b"] and list(picked.party) == ["red", "red"]
+    assert picked.pressure_alt_m[0] == 290.0 and math.isnan(picked.pressure_alt_m[1])
+    assert list(picked.layer) == [0, SURFACE]

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from types import MappingProxyType
 
@@ -275,17 +275,6 @@ class TrackState:
         return int(self.ids.shape[0])
 
     def take(self, rows: NDArray[np.intp]) -> TrackState:
-        """The platforms at ``rows``, in that order."""
-        return TrackState.from_columns(
-            self.at,
-            ids=self.ids[rows],
-            party=self.party[rows],
-            lat_deg=self.lat_deg[rows],
-            lon_deg=self.lon_deg[rows],
-            alt_m=self.alt_m[rows],
-            ground_speed_m_s=self.ground_speed_m_s[rows],
-            track_deg=self.track_deg[rows],
-            vertical_rate_m_s=self.vertical_rate_m_s[rows],
-            pressure_alt_m=self.pressure_alt_m[rows],
-            layer=self.layer[rows],
-        )
+        """The platforms at ``rows``, in that order: every column, so none added later is dropped."""
+        columns = {f.name: getattr(self, f.name)[rows] for f in fields(self) if f.name != "at"}
+        return TrackState(self.at, **columns)
